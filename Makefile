@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry point for the IMA namespace patchset: fetch the base, assemble the
+# tree, build, boot and test. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+TOP      := $(abspath .)
+H        := $(TOP)/harness
+BUILD    := $(TOP)/build
+TREE     := $(BUILD)/linux
+OBJ      := $(BUILD)/obj
+OBJ_DBG  := $(BUILD)/obj-debug
+KST      := $(BUILD)/kselftest
+INITRD   := $(BUILD)/initramfs.cpio.gz
+KSRC     ?=
+APPEND   ?=
+SCRIPT   ?=
+export KSRC
+
+FRAGMENTS     := $(H)/kernel.config $(TOP)/tools/testing/selftests/ima_ns/config
+DBG_FRAGMENTS := $(FRAGMENTS) $(H)/debug.config
+BZIMAGE       := $(OBJ)/arch/x86/boot/bzImage
+BZIMAGE_DBG   := $(OBJ_DBG)/arch/x86/boot/bzImage
+
+.PHONY: help deps base tree refresh kernel kernel-debug selftests initramfs \
+	vm-run shell demo check lint stress clean
+
+help:
+	@sed -n 's/^## //p' README.md 2>/dev/null || true
+	@echo "targets: deps tree refresh kernel initramfs vm-run shell demo check lint stress clean"
+
+## deps: install the Debian packages the build and the VM need (as root)
+deps:
+	$(H)/install-deps.sh
+
+base:
+	@$(H)/get-base.sh $(BUILD) >/dev/null
+
+## tree: assemble build/linux from the base, our new files and our patches
+tree:
+	$(H)/assemble-tree.sh "$$($(H)/get-base.sh $(BUILD))" $(TREE) $(TOP)
+
+## refresh: write the edits made in build/linux back to <path>.patch files
+refresh:
+	$(H)/refresh-patches.sh $(TREE) $(TOP)
+
+$(TREE)/.git/ima-ns-base:
+	$(MAKE) tree
+
+## kernel: build the test kernel (tinyconfig + fragments) into build/obj
+kernel: $(TREE)/.git/ima-ns-base
+	$(H)/build-kernel.sh $(TREE) $(OBJ) $(FRAGMENTS)
+
+kernel-debug: $(TREE)/.git/ima-ns-base
+	$(H)/build-kernel.sh $(TREE) $(OBJ_DBG) $(DBG_FRAGMENTS)
+
+selftests: kernel
+	$(H)/build-selftests.sh $(TREE) $(OBJ) $(KST)
+
+initramfs: selftests
+	$(H)/make-initramfs.sh $(KST) $(INITRD)
+
+## vm-run SCRIPT=<file> [APPEND=...]: boot the test kernel, run SCRIPT as root
+vm-run: initramfs
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=<host path>"; exit 2; }
+	$(H)/vm-run.sh $(BZIMAGE) $(INITRD) "$(SCRIPT)" "$(APPEND)"
+
+## shell: an interactive root shell in the guest
+shell: initramfs
+	$(H)/vm-shell.sh $(BZIMAGE) $(INITRD) "$(APPEND)"
+
+## demo: install, build, boot and replay the seed's scenario as a transcript
+demo: deps initramfs
+	$(H)/vm-run.sh $(BZIMAGE) $(INITRD) $(H)/guest/demo.sh "$(APPEND)"
+
+## lint: checkpatch --strict and kernel-doc -Wall on our files and hunks
+lint: $(TREE)/.git/ima-ns-base
+	$(H)/lint.sh $(TREE) $(TOP)
+
+## check: lint, build, boot; run the kselftests and KUnit; print a summary
+check: deps
+	$(H)/check.sh
+
+## stress: the debug kernel (KASAN, lockdep, kmemleak) running the stress suites
+stress: kernel-debug selftests
+	$(H)/make-initramfs.sh $(KST) $(BUILD)/initramfs.cpio.gz
+	$(H)/vm-run.sh $(BZIMAGE_DBG) $(INITRD) $(H)/guest/run-stress.sh "$(APPEND)"
+
+## clean: remove everything the build made (keeps the unpacked base)
+clean:
+	rm -rf $(TREE) $(OBJ) $(OBJ_DBG) $(KST) $(INITRD) $(BUILD)/vm out results

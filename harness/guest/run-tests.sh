@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Guest job of `make check`: run every kselftest program of
+# /kselftest/ima_ns (those in its kselftest-list.txt, else every
+# executable), each with its TAP on stdout, under the timeout of the
+# directory's `settings` (default 45 s). Every program is framed by
+# "# imans-run: NAME" and "# imans-result: NAME rc=N" lines for
+# summarize-tap.sh. KUnit's results are read from the console by the host.
+set -euo pipefail
+
+dir=${1:-/kselftest/ima_ns}
+limit=45
+if [ -f "$dir/settings" ]; then
+	t=$(sed -n 's/^timeout=\([0-9]*\).*/\1/p' "$dir/settings")
+	limit=${t:-$limit}
+fi
+[ "$limit" != 0 ] || limit=3600
+
+progs=()
+if [ -f "$dir/kselftest-list.txt" ]; then
+	while IFS=: read -r _ prog; do
+		progs+=("$prog")
+	done <"$dir/kselftest-list.txt"
+elif [ -d "$dir" ]; then
+	for f in "$dir"/*; do
+		if [ -f "$f" ] && [ -x "$f" ]; then progs+=("$(basename "$f")"); fi
+	done
+fi
+echo "# imans: ${#progs[@]} kselftest programs in $dir, timeout ${limit}s each"
+
+for prog in "${progs[@]}"; do
+	echo "# imans-run: $prog"
+	rc=0
+	(cd "$dir" && timeout -k 5 "$limit" "./$prog") || rc=$?
+	echo "# imans-result: $prog rc=$rc"
+done
+echo "# imans: kselftests done"

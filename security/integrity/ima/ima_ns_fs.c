@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IMA namespace policies: the securityfs files "namespaces" and
+ * "<nsid>/policy".
+ */
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#include "ima_ns.h"
+
+/* The longest write "namespaces" takes: ten digits and a newline. */
+#define IMA_NS_ID_MAX_WRITE	11
+
+/* Bit of &ima_ns_policy.busy held by the one writer of a policy file. */
+#define IMA_NS_POLICY_BUSY	0
+
+static struct dentry *ima_ns_ima_dir;
+
+/**
+ * ima_ns_may_configure - may this write change namespace policies?
+ * @file: the file being written
+ *
+ * Both the opener and the writer need CAP_SYS_ADMIN in the initial user
+ * namespace, so that a descriptor passed to a less privileged process is
+ * of no use to it.
+ *
+ * Context: Process context.
+ * Return: true if allowed.
+ */
+static bool ima_ns_may_configure(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) &&
+	       capable(CAP_SYS_ADMIN);
+}
+
+/**
+ * ima_ns_show_namespaces - seq_file show for "namespaces"
+ * @m: the seq_file
+ * @v: unused
+ *
+ * Context: Process context.
+ * Return: 0.
+ */
+static int ima_ns_show_namespaces(struct seq_file *m, void *v)
+{
+	ima_ns_show_registered(m);
+	return 0;
+}
+
+/**
+ * ima_ns_open_namespaces - open "namespaces"
+ * @inode: its inode
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0 on success, -errno from single_open() otherwise.
+ */
+static int ima_ns_open_namespaces(struct inode *inode, struct file *file)
+{
+	return single_open(file, ima_ns_show_namespaces, NULL);
+}
+
+/**
+ * ima_ns_write_namespaces - register a mount namespace by its id
+ * @file: the "namespaces" file
+ * @ubuf: user buffer with a decimal nsid
+ * @len: its length
+ * @ppos: file position; must be 0
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * @len		- The namespace is registered
+ * * -EPERM		- Writer or opener lacks CAP_SYS_ADMIN
+ * * -EINVAL		- Malformed id, non-zero offset, or initial namespace
+ * * -EOPNOTSUPP	- Not booted with ima_appraise=enforce_ns
+ * * -ENOENT		- No live mount namespace has that id
+ * * -EEXIST		- Already registered
+ * * -EFAULT, -ENOMEM	- Copy or allocation failure
+ */
+static ssize_t ima_ns_write_namespaces(struct file *file,
+				       const char __user *ubuf, size_t len,
+				       loff_t *ppos)
+{
+	unsigned int nsid;
+	char *buf;
+	int err;
+
+	if (!ima_ns_may_configure(file))
+		return -EPERM;
+	if (*ppos != 0 || !len || len > IMA_NS_ID_MAX_WRITE)
+		return -EINVAL;
+
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	/* An embedded NUL shortens the string. */
+	err = strlen(buf) == len ? ima_ns_parse_id(buf, len, &nsid) : -EINVAL;
+	if (!err)
+		err = ima_ns_register(nsid, ima_ns_ima_dir);
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations ima_ns_namespaces_fops = {
+	.open = ima_ns_open_namespaces,
+	.read = seq_read,
+	.write = ima_ns_write_namespaces,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/**
+ * ima_ns_policy_seq_start - seq_file start over a namespace's rules
+ * @m: the seq_file; @m->private is the policy
+ * @pos: index of the rule to show
+ *
+ * Context: Process context.
+ * Return: the rule at @pos, or NULL past the end.
+ */
+static void *ima_ns_policy_seq_start(struct seq_file *m, loff_t *pos)
+{
+	const struct ima_ns_policy *policy = m->private;
+
+	return ima_rule_list_nth(&policy->rules, *pos);
+}
+
+/**
+ * ima_ns_policy_seq_next - seq_file next over a namespace's rules
+ * @m: the seq_file
+ * @v: the rule just shown
+ * @pos: its index; advanced
+ *
+ * Context: Process context.
+ * Return: the next rule, or NULL past the end.
+ */
+static void *ima_ns_policy_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return ima_ns_policy_seq_start(m, pos);
+}
+
+/**
+ * ima_ns_policy_seq_stop - seq_file stop; nothing to release
+ * @m: the seq_file
+ * @v: unused
+ *
+ * Context: Process context.
+ */
+static void ima_ns_policy_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static const struct seq_operations ima_ns_policy_seqops = {
+	.start = ima_ns_policy_seq_start,
+	.next = ima_ns_policy_seq_next,
+	.stop = ima_ns_policy_seq_stop,
+	.show = ima_policy_show,
+};
+
+/**
+ * ima_ns_open_policy_read - open a namespace policy for reading it back
+ * @file: the file
+ * @policy: the policy; the reference passes to the file
+ *
+ * Context: Process context.
+ * Return: 0, -EACCES without CONFIG_IMA_READ_POLICY or for O_RDWR, -EPERM
+ * without CAP_SYS_ADMIN, or -ENOMEM.
+ */
+static int ima_ns_open_policy_read(struct file *file,
+				   struct ima_ns_policy *policy)
+{
+	int err;
+
+	if (!IS_ENABLED(CONFIG_IMA_READ_POLICY) ||
+	    (file->f_flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = seq_open(file, &ima_ns_policy_seqops);
+	if (!err)
+		((struct seq_file *)file->private_data)->private = policy;
+	return err;
+}
+
+/**
+ * ima_ns_open_policy_write - open a namespace policy for its one writer
+ * @file: the file
+ * @policy: the policy; the reference passes to the file
+ *
+ * Context: Process context.
+ * Return: 0, -EPERM without CAP_SYS_ADMIN, -EBUSY if another writer has it
+ * open, -EACCES when a policy was loaded and CONFIG_IMA_WRITE_POLICY is off.
+ */
+static int ima_ns_open_policy_write(struct file *file,
+				    struct ima_ns_policy *policy)
+{
+	if (!ima_ns_may_configure(file))
+		return -EPERM;
+	if (test_and_set_bit(IMA_NS_POLICY_BUSY, &policy->busy))
+		return -EBUSY;
+	if (!IS_ENABLED(CONFIG_IMA_WRITE_POLICY) &&
+	    !list_empty_careful(&policy->rules)) {
+		clear_bit(IMA_NS_POLICY_BUSY, &policy->busy);
+		return -EACCES;
+	}
+	file->private_data = policy;
+	return 0;
+}
+
+/**
+ * ima_ns_open_policy - open "<nsid>/policy"
+ * @inode: the file's inode; i_private holds the nsid
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0 on success; -ENOENT if the namespace is gone; the errors of
+ * ima_ns_open_policy_read() or ima_ns_open_policy_write().
+ */
+static int ima_ns_open_policy(struct inode *inode, struct file *file)
+{
+	unsigned int nsid = (unsigned long)inode->i_private;
+	struct ima_ns_policy *policy;
+	int err;
+
+	policy = ima_ns_lookup_file(nsid, file->f_path.dentry);
+	if (!policy)
+		return -ENOENT;
+
+	if (file->f_flags & O_WRONLY)
+		err = ima_ns_open_policy_write(file, policy);
+	else
+		err = ima_ns_open_policy_read(file, policy);
+	if (err)
+		ima_ns_policy_put(policy);
+	return err;
+}
+
+/**
+ * ima_ns_stage_rule - parse one written line onto the staged rules
+ * @policy: the policy being written
+ * @data: the written text, NUL-terminated
+ *
+ * Context: Process context; @policy->lock held.
+ * Return: bytes consumed, or -errno.
+ */
+static ssize_t ima_ns_stage_rule(struct ima_ns_policy *policy, char *data)
+{
+	ssize_t result;
+
+	lockdep_assert_held(&policy->lock);
+	if (policy->dead)
+		return -ENOENT;
+	/* Loading rules from a file is for the global policy only. */
+	if (data[0] == '/')
+		return -EINVAL;
+
+	result = ima_parse_rule_line(data, &policy->staged, true);
+	if (result >= 0 && policy->nr_rules +
+	    list_count_nodes(&policy->staged) > IMA_NS_MAX_RULES)
+		result = -ENOSPC;
+	return result;
+}
+
+/**
+ * ima_ns_write_policy - stage rules for a namespace policy
+ * @file: the policy file, open for writing
+ * @ubuf: the rules
+ * @len: their length; at most one page is taken per call
+ * @ppos: file position; must be 0, as for the global policy
+ *
+ * Like the global policy file, each call consumes one line.  Any error
+ * marks the batch failed, so that nothing of it is committed at close.
+ *
+ * Context: Process context; may sleep.
+ * Return: bytes consumed, or -EPERM, -EINVAL, -ENOSPC, -ENOENT (namespace
+ * gone), -EINTR, -EFAULT or -ENOMEM.
+ */
+static ssize_t ima_ns_write_policy(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct ima_ns_policy *policy = file->private_data;
+	ssize_t result;
+	char *data;
+
+	if (!ima_ns_may_configure(file))
+		return -EPERM;
+
+	if (len >= PAGE_SIZE)
+		len = PAGE_SIZE - 1;
+	if (*ppos != 0) {
+		result = -EINVAL;
+		goto out_fail;
+	}
+
+	data = memdup_user_nul(ubuf, len);
+	if (IS_ERR(data)) {
+		result = PTR_ERR(data);
+		goto out_fail;
+	}
+
+	result = mutex_lock_interruptible(&policy->lock);
+	if (!result) {
+		result = ima_ns_stage_rule(policy, data);
+		if (result < 0)
+			policy->batch_failed = true;
+		mutex_unlock(&policy->lock);
+	}
+	kfree(data);
+	return result;
+
+out_fail:
+	mutex_lock(&policy->lock);
+	policy->batch_failed = true;
+	mutex_unlock(&policy->lock);
+	return result;
+}
+
+/**
+ * ima_ns_commit_policy - commit or drop the staged batch at close
+ * @policy: the policy
+ *
+ * One bad rule drops the whole batch and the previous rules stay in
+ * force; an empty batch fails too, as for the global policy.
+ *
+ * Context: Process context; may sleep.  Takes @policy->lock.
+ */
+static void ima_ns_commit_policy(struct ima_ns_policy *policy)
+{
+	bool ok;
+
+	mutex_lock(&policy->lock);
+	ok = !policy->batch_failed && !policy->dead &&
+	     !list_empty(&policy->staged);
+	if (ok) {
+		policy->nr_rules += list_count_nodes(&policy->staged);
+		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
+			   ima_rule_list_appraise_flags(&policy->staged));
+		list_splice_tail_init_rcu(&policy->staged, &policy->rules,
+					  synchronize_rcu);
+	} else {
+		ima_free_rule_list(&policy->staged);
+	}
+	policy->batch_failed = false;
+	mutex_unlock(&policy->lock);
+
+	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "policy_update",
+			       ok ? "completed" : "failed", !ok, policy->nsid);
+}
+
+/**
+ * ima_ns_release_policy - close "<nsid>/policy"
+ * @inode: its inode
+ * @file: the file
+ *
+ * Context: Process context; may sleep.
+ * Return: 0.
+ */
+static int ima_ns_release_policy(struct inode *inode, struct file *file)
+{
+	struct ima_ns_policy *policy;
+
+	if ((file->f_flags & O_ACCMODE) == O_RDONLY) {
+		policy = ((struct seq_file *)file->private_data)->private;
+		seq_release(inode, file);
+	} else {
+		policy = file->private_data;
+		ima_ns_commit_policy(policy);
+		clear_bit(IMA_NS_POLICY_BUSY, &policy->busy);
+	}
+	ima_ns_policy_put(policy);
+	return 0;
+}
+
+static const struct file_operations ima_ns_policy_fops = {
+	.open = ima_ns_open_policy,
+	.read = seq_read,
+	.write = ima_ns_write_policy,
+	.llseek = generic_file_llseek,
+	.release = ima_ns_release_policy,
+};
+
+/**
+ * ima_ns_fs_create - create "<nsid>/policy" for a new policy
+ * @policy: the policy
+ * @ima_dir: the securityfs "ima" directory
+ * @policy_file: the policy file's dentry, on success
+ *
+ * Context: Process context; ima_ns_lock held.
+ * Return: the "<nsid>" directory, or an ERR_PTR() from securityfs.
+ */
+struct dentry *ima_ns_fs_create(const struct ima_ns_policy *policy,
+				struct dentry *ima_dir,
+				struct dentry **policy_file)
+{
+	char name[16];
+	struct dentry *dir;
+	umode_t mode = 0200;
+
+	lockdep_assert_held(&ima_ns_lock);
+	if (IS_ENABLED(CONFIG_IMA_READ_POLICY))
+		mode |= 0400;
+
+	snprintf(name, sizeof(name), "%u", policy->nsid);
+	dir = securityfs_create_dir(name, ima_dir);
+	if (IS_ERR(dir))
+		return dir;
+
+	*policy_file = securityfs_create_file("policy", mode, dir,
+					      (void *)(unsigned long)policy->nsid,
+					      &ima_ns_policy_fops);
+	if (IS_ERR(*policy_file)) {
+		securityfs_remove(dir);
+		return ERR_CAST(*policy_file);
+	}
+	return dir;
+}
+
+/**
+ * ima_ns_fs_remove - remove "<nsid>/" and its policy file
+ * @dir: the directory; NULL and error pointers are ignored
+ *
+ * The entries are unhashed even while the policy file is open, so that a
+ * namespace reusing the inode number can register at once.
+ *
+ * Context: Process context; may sleep.
+ */
+void ima_ns_fs_remove(struct dentry *dir)
+{
+	if (!IS_ERR_OR_NULL(dir))
+		securityfs_recursive_remove(dir);
+}
+
+/**
+ * ima_ns_fs_init - create "ima/namespaces"
+ * @ima_dir: the securityfs "ima" directory
+ *
+ * Context: Boot, process context.
+ * Return: 0, or the error of securityfs_create_file().
+ */
+int __init ima_ns_fs_init(struct dentry *ima_dir)
+{
+	struct dentry *dentry;
+
+	ima_ns_ima_dir = ima_dir;
+	dentry = securityfs_create_file("namespaces", 0600, ima_dir, NULL,
+					&ima_ns_namespaces_fops);
+	return PTR_ERR_OR_ZERO(dentry);
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IMA namespace policies: the policy object, its lifetime and evaluation.
+ */
+
+#include <linux/mnt_namespace.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "ima_ns.h"
+
+DEFINE_STATIC_KEY_FALSE(ima_ns_enabled);
+
+/**
+ * ima_ns_policy_free_work - free a policy once no RCU walker can see it
+ * @work: &ima_ns_policy.free_work.work
+ *
+ * Context: Process context, after an RCU grace period.
+ */
+static void ima_ns_policy_free_work(struct work_struct *work)
+{
+	struct ima_ns_policy *policy =
+		container_of(to_rcu_work(work), struct ima_ns_policy, free_work);
+
+	ima_free_rule_list(&policy->staged);
+	ima_free_rule_list(&policy->rules);
+	ima_ns_policy_put(policy->parent);
+	kfree(policy);
+}
+
+/**
+ * ima_ns_policy_alloc - create an empty namespace policy
+ * @nsid: inode number of the namespace it is for
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * a policy with one reference	- Success
+ * * ERR_PTR(-ENOMEM)			- Out of memory
+ */
+struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid)
+{
+	struct ima_ns_policy *policy;
+
+	might_sleep();
+	policy = kzalloc(sizeof(*policy), GFP_KERNEL_ACCOUNT);
+	if (!policy)
+		return ERR_PTR(-ENOMEM);
+
+	refcount_set(&policy->usage, 1);
+	INIT_RCU_WORK(&policy->free_work, ima_ns_policy_free_work);
+	INIT_LIST_HEAD(&policy->rules);
+	INIT_LIST_HEAD(&policy->staged);
+	mutex_init(&policy->lock);
+	policy->nsid = nsid;
+	return policy;
+}
+
+/**
+ * ima_ns_policy_get - take a reference on a policy
+ * @policy: the policy, or NULL
+ *
+ * Context: Any context.  The caller must already own a reference, or be in
+ * an RCU read-side section that found @policy through a live namespace.
+ * Return: @policy.
+ */
+struct ima_ns_policy *ima_ns_policy_get(struct ima_ns_policy *policy)
+{
+	if (policy)
+		refcount_inc(&policy->usage);
+	return policy;
+}
+
+/**
+ * ima_ns_policy_put - drop a reference on a policy
+ * @policy: the policy; NULL and error pointers are ignored
+ *
+ * The last reference queues the policy to be freed after a grace period.
+ *
+ * Context: Any context.
+ */
+void ima_ns_policy_put(struct ima_ns_policy *policy)
+{
+	if (IS_ERR_OR_NULL(policy))
+		return;
+	if (refcount_dec_and_test(&policy->usage))
+		queue_rcu_work(system_wq, &policy->free_work);
+}
+
+/**
+ * ima_ns_current_policy - the innermost policy governing current
+ *
+ * Context: rcu_read_lock() must be held; the result is valid until it is
+ * released.
+ * Return: the policy of current's mount namespace, or NULL when current is
+ * not governed by any namespace policy.
+ */
+const struct ima_ns_policy *ima_ns_current_policy(void)
+{
+	struct nsproxy *nsproxy = current->nsproxy;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "no rcu_read_lock()");
+	/* An exiting task has already dropped its namespaces. */
+	if (!nsproxy || !nsproxy->mnt_ns)
+		return NULL;
+	return rcu_dereference(*mnt_ns_ima_policy(nsproxy->mnt_ns));
+}
+
+/**
+ * ima_ns_merge_algos - intersect two allow-lists of hash algorithms
+ * @allowed: the list so far, 0 meaning "any"; updated
+ * @more: a further list that must hold too, 0 meaning "any"
+ *
+ * An empty intersection becomes a set that no algorithm is in, so that
+ * the allowed-algorithm check in process_measurement() denies.
+ *
+ * Context: Any context.
+ */
+static void ima_ns_merge_algos(unsigned int *allowed, unsigned int more)
+{
+	if (!more)
+		return;
+	if (!*allowed)
+		*allowed = more;
+	else
+		*allowed &= more;
+	if (!*allowed)
+		*allowed = BIT(HASH_ALGO__LAST);
+}
+
+/**
+ * ima_ns_match_policy - what current's namespace policies ask for
+ * @idmap: idmap of the mount the inode was found from
+ * @inode: the inode being accessed
+ * @cred: credentials of the accessing task
+ * @secid: LSM secid of the accessing task
+ * @func: the IMA hook
+ * @mask: the requested access (MAY_READ, MAY_EXEC, ...)
+ * @allowed_algos: hash algorithm allow-list; narrowed to what every
+ *	matching rule allows; may be NULL
+ *
+ * Evaluates the policy of current's mount namespace and every policy it
+ * inherits, each with IMA's first-match rule order, and returns the union.
+ * The caller ORs this into the global policy's action, so a namespace can
+ * only add requirements.
+ *
+ * Context: Any context; takes rcu_read_lock().
+ * Return: IMA_APPRAISE with its sub-action and rule flags when a rule
+ * matched, 0 otherwise.
+ */
+int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
+			const struct cred *cred, u32 secid,
+			enum ima_hooks func, int mask,
+			unsigned int *allowed_algos)
+{
+	const struct ima_ns_policy *policy;
+	int action = 0;
+
+	if (!ima_ns_active() || !ima_appraise)
+		return 0;
+
+	rcu_read_lock();
+	for (policy = ima_ns_current_policy(); policy; policy = policy->parent) {
+		unsigned int algos = 0;
+
+		action |= ima_match_rule_list(&policy->rules, idmap, inode,
+					      cred, secid, func, mask,
+					      IMA_APPRAISE, NULL, NULL, NULL,
+					      &algos);
+		if (allowed_algos)
+			ima_ns_merge_algos(allowed_algos, algos);
+	}
+	rcu_read_unlock();
+	return action;
+}
+
+/**
+ * ima_ns_appraise_flags - kernel-read appraisal wanted for current
+ *
+ * The namespace twin of the IMA_APPRAISE_{MODULES,FIRMWARE,POLICY,KEXEC}
+ * bits of ima_appraise, for loads that come without a file.
+ *
+ * Context: Any context; takes rcu_read_lock().
+ * Return: the union of those bits over current's namespace policies.
+ */
+int ima_ns_appraise_flags(void)
+{
+	const struct ima_ns_policy *policy;
+	int flags = 0;
+
+	if (!ima_ns_active())
+		return 0;
+
+	rcu_read_lock();
+	for (policy = ima_ns_current_policy(); policy; policy = policy->parent)
+		flags |= READ_ONCE(policy->appraise_flags);
+	rcu_read_unlock();
+	return flags;
+}
+
+/**
+ * ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
+ * @iint: the inode's integrity cache
+ * @action: the action about to be applied, with its rule flags
+ * @allowed_algos: the hash algorithms the matching rules allow, 0 for any
+ *
+ * With namespace policies, one file is appraised under different rule
+ * sets.  A verdict cached under one set (say, hash only) must not answer
+ * for another (say, signature required), in either direction.  Forget the
+ * cached appraisal when the verdict flags differ, or when the cached hash
+ * uses an algorithm the current rules do not allow; the caller then
+ * appraises again.
+ *
+ * Context: Process context with @iint->mutex held.
+ */
+void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
+				   unsigned int allowed_algos)
+{
+	lockdep_assert_held(&iint->mutex);
+
+	if (!ima_ns_active() || !(action & IMA_APPRAISE))
+		return;
+
+	if ((iint->flags & IMA_NS_VERDICT_FLAGS) !=
+	    (action & IMA_NS_VERDICT_FLAGS) ||
+	    (allowed_algos && iint->ima_hash &&
+	     !(allowed_algos & BIT(iint->ima_hash->algo))))
+		iint->flags &= ~(IMA_APPRAISED | IMA_APPRAISED_SUBMASK |
+				 IMA_NS_VERDICT_FLAGS);
+}

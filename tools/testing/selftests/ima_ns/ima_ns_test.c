@@ -1,0 +1,1268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IMA namespace policies: interface, scope, appraisal, lifetime and audit.
+ *
+ * Each test runs in a mount namespace of its own, registered by the
+ * fixture.  Test files live in a directory of the shared /tmp, so that the
+ * host and other namespaces reach the same inodes.  The tests that load
+ * rules into the global policy come last, since those rules stay for the
+ * rest of the boot.
+ */
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+
+#include "../kselftest_harness.h"
+#include "common.h"
+
+#define CONTENT		"hello, namespaced IMA\n"
+#define RULE_NS		"appraise fsmagic=" TMPFS_MAGIC_STR " fowner=71452\n"
+
+FIXTURE(ns) {
+	char dir[64];
+	char file[96];
+	unsigned int nsid;
+	int host_ns;
+	int ns_fd;
+	int kmsg;
+};
+
+FIXTURE_SETUP(ns)
+{
+	self->host_ns = -1;
+	self->ns_fd = -1;
+	self->kmsg = -1;
+	self->nsid = 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+
+	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns.%d", getpid());
+	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
+	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->host_ns);
+	self->nsid = enter_registered_ns();
+	ASSERT_NE(0, self->nsid) {
+		TH_LOG("cannot register a new namespace: %s", strerror(errno));
+	}
+	/* Keeps the namespace alive when a test moves on to a child one. */
+	self->ns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->ns_fd);
+	self->kmsg = kmsg_open();
+	ASSERT_LE(0, self->kmsg);
+}
+
+FIXTURE_TEARDOWN_PARENT(ns)
+{
+	char path[512];
+	DIR *d;
+	struct dirent *e;
+
+	if (!self->nsid)
+		return;
+	/* The test's namespace died with it: its directory must be gone. */
+	snprintf(path, sizeof(path), IMA_DIR "/%u", self->nsid);
+	EXPECT_EQ(-1, access(path, F_OK));
+	d = opendir(self->dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s",
+					 self->dir, e->d_name);
+				unlink(path);
+			}
+		closedir(d);
+	}
+	rmdir(self->dir);
+}
+
+/* Creates @path with CONTENT, owner OWNER_NS and a good or bad hash. */
+static int make_appraised(const char *path, bool good)
+{
+	int err = make_file(path, CONTENT, strlen(CONTENT), OWNER_NS, 0644);
+
+	return err ? err : set_ima_hash(path, CONTENT, strlen(CONTENT),
+					IMA_ALGO_SHA256, !good);
+}
+
+struct host_args {
+	int host_ns;
+	int (*fn)(void *);
+	void *arg;
+};
+
+static int host_trampoline(void *data)
+{
+	struct host_args *h = data;
+
+	if (setns(h->host_ns, CLONE_NEWNS))
+		return 100;
+	return h->fn(h->arg);
+}
+
+/* Runs @fn(@arg) in a child that has moved back to the host namespace. */
+static int as_host(int host_ns, int (*fn)(void *), void *arg)
+{
+	struct host_args h = { host_ns, fn, arg };
+
+	return run_child(host_trampoline, &h);
+}
+
+static int open_status(void *path)
+{
+	return -try_open(path);
+}
+
+static int append_byte(void *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	if (write(fd, "x", 1) != 1)
+		return 2;
+	close(fd);
+	return 0;
+}
+
+static int unshare_and_open(void *path)
+{
+	if (unshare(CLONE_NEWNS))
+		return 100;
+	return -try_open(path);
+}
+
+static int nested_unshare_and_open(void *path)
+{
+	if (unshare(CLONE_NEWNS))
+		return 100;
+	return run_child(unshare_and_open, path);
+}
+
+/* --- The namespaces file ------------------------------------------------ */
+
+TEST(namespaces_file_mode)
+{
+	struct stat st;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	ASSERT_EQ(0, stat(IMA_NAMESPACES, &st));
+	EXPECT_EQ(0100600, st.st_mode);
+	EXPECT_EQ(0, st.st_uid);
+	EXPECT_EQ(0, st.st_gid);
+}
+
+FIXTURE(bad_id) {};
+FIXTURE_VARIANT(bad_id) {
+	const char *input;
+	size_t len;
+};
+
+#define BAD_ID(_name, _input) \
+	FIXTURE_VARIANT_ADD(bad_id, _name) { _input, sizeof(_input) - 1 }
+
+BAD_ID(empty, "");
+BAD_ID(newline_only, "\n");
+BAD_ID(letters, "abc");
+BAD_ID(negative, "-1");
+BAD_ID(plus, "+4026531840");
+BAD_ID(overflow, "4294967296");
+BAD_ID(two_numbers, "12 34");
+BAD_ID(trailing_garbage, "12abc");
+BAD_ID(embedded_nul, "12\0" "34");
+BAD_ID(zero, "0");
+BAD_ID(hex, "0x1");
+
+FIXTURE_SETUP(bad_id)
+{
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+}
+
+FIXTURE_TEARDOWN(bad_id) {}
+
+TEST_F(bad_id, rejected_with_einval)
+{
+	char before[4096], after[4096];
+	int fd;
+
+	ASSERT_LE(0, read_file(IMA_NAMESPACES, before, sizeof(before)));
+	fd = open(IMA_NAMESPACES, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, variant->input, variant->len));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+	ASSERT_LE(0, read_file(IMA_NAMESPACES, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+}
+
+TEST(initial_namespace_einval)
+{
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	EXPECT_EQ(-EINVAL, register_ns(ns_inum("/proc/1/ns/mnt")));
+}
+
+TEST(other_namespace_type_enoent)
+{
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	EXPECT_EQ(-ENOENT, register_ns(ns_inum("/proc/self/ns/uts")));
+}
+
+static int report_nsid(void *pipe_fd)
+{
+	unsigned int nsid;
+
+	if (unshare(CLONE_NEWNS))
+		return 1;
+	nsid = current_mnt_ns();
+	return write(*(int *)pipe_fd, &nsid, sizeof(nsid)) != sizeof(nsid);
+}
+
+TEST(dead_namespace_enoent)
+{
+	unsigned int nsid = 0;
+	int pipefd[2];
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, run_child(report_nsid, &pipefd[1]));
+	ASSERT_EQ(sizeof(nsid), read(pipefd[0], &nsid, sizeof(nsid)));
+	EXPECT_EQ(-ENOENT, register_ns(nsid));
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+TEST_F(ns, duplicate_eexist)
+{
+	EXPECT_EQ(-EEXIST, register_ns(self->nsid));
+}
+
+TEST_F(ns, nonzero_offset_rejected)
+{
+	char buf[32], path[64];
+	int fd, len;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	len = snprintf(buf, sizeof(buf), "%u", current_mnt_ns());
+	fd = open(IMA_NAMESPACES, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	/* seq_file refuses positional writes outright... */
+	EXPECT_EQ(-1, pwrite(fd, buf, len, 1));
+	EXPECT_EQ(ESPIPE, errno);
+	/* ...and the file itself refuses a write after a seek. */
+	ASSERT_EQ(1, lseek(fd, 1, SEEK_SET));
+	EXPECT_EQ(-1, write(fd, buf, len));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+	snprintf(path, sizeof(path), IMA_DIR "/%s", buf);
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
+TEST_F(ns, listed_in_ascending_order)
+{
+	char buf[65536], *line, *save;
+	unsigned long prev = 0, cur;
+	bool seen_parent = false, seen_child = false;
+	unsigned int child;
+
+	/* A second, nested namespace. */
+	child = enter_registered_ns();
+	ASSERT_NE(0, child);
+	ASSERT_LT(0, read_file(IMA_NAMESPACES, buf, sizeof(buf)));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		cur = strtoul(line, NULL, 10);
+		EXPECT_LT(prev, cur);
+		prev = cur;
+		seen_parent |= cur == self->nsid;
+		seen_child |= cur == child;
+	}
+	EXPECT_TRUE(seen_parent);
+	EXPECT_TRUE(seen_child);
+}
+
+static int drop_cap_sys_admin(void);
+
+static int drop_cap_sys_admin_and_register(void *nsid)
+{
+	if (drop_cap_sys_admin())
+		return 100;
+	return -register_ns(*(unsigned int *)nsid);
+}
+
+static int register_as_nobody(void *nsid)
+{
+	if (setresuid(65534, 65534, 65534))
+		return 100;
+	return -register_ns(*(unsigned int *)nsid);
+}
+
+struct fd_and_nsid {
+	int fd;
+	unsigned int nsid;
+};
+
+static int write_passed_fd_as_nobody(void *data)
+{
+	struct fd_and_nsid *f = data;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%u\n", f->nsid);
+
+	if (setresuid(65534, 65534, 65534))
+		return 100;
+	return write(f->fd, buf, len) < 0 ? errno : 0;
+}
+
+static int register_as_userns_root(void *nsid)
+{
+	if (unshare(CLONE_NEWUSER))
+		return 100;
+	return -register_ns(*(unsigned int *)nsid);
+}
+
+static int new_ns_child(void *pipe_fds)
+{
+	int *p = pipe_fds;
+	char c;
+
+	if (unshare(CLONE_NEWNS))
+		return 1;
+	if (write(p[1], "x", 1) != 1)
+		return 2;
+	/* Stay alive until the parent closes the pipe. */
+	return read(p[2], &c, 1) < 0;
+}
+
+/* Starts a child in a new mount namespace; returns its pid or -1. */
+static pid_t spawn_ns_holder(int *ready, int *release)
+{
+	int a[2], b[2], fds[3];
+	pid_t pid;
+	char c;
+
+	if (pipe(a) || pipe(b))
+		return -1;
+	fds[0] = a[0];
+	fds[1] = a[1];
+	fds[2] = b[0];
+	pid = fork();
+	if (pid == 0) {
+		close(b[1]);
+		_exit(new_ns_child(fds));
+	}
+	close(a[1]);
+	close(b[0]);
+	if (read(a[0], &c, 1) != 1)
+		return -1;
+	*ready = a[0];
+	*release = b[1];
+	return pid;
+}
+
+TEST(privilege_checks_eperm)
+{
+	struct fd_and_nsid f;
+	int ready, release, status;
+	unsigned int nsid;
+	char path[64];
+	pid_t pid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	pid = spawn_ns_holder(&ready, &release);
+	ASSERT_LT(0, pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	nsid = ns_inum(path);
+	ASSERT_NE(0, nsid);
+
+	EXPECT_EQ(EPERM, run_child(drop_cap_sys_admin_and_register, &nsid));
+	/* Mode 0600 keeps other users from opening the file at all. */
+	EXPECT_EQ(EACCES, run_child(register_as_nobody, &nsid));
+	EXPECT_EQ(EPERM, run_child(register_as_userns_root, &nsid));
+	/* A descriptor opened by root is of no use to an unprivileged task. */
+	f.fd = open(IMA_NAMESPACES, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, f.fd);
+	f.nsid = nsid;
+	EXPECT_EQ(EPERM, run_child(write_passed_fd_as_nobody, &f));
+	close(f.fd);
+
+	/* None of them registered anything. */
+	snprintf(path, sizeof(path), IMA_DIR "/%u", nsid);
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(0, register_ns(nsid));
+	EXPECT_EQ(0, access(path, F_OK));
+
+	close(release);
+	close(ready);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
+/* --- The policy file ---------------------------------------------------- */
+
+TEST_F(ns, policy_file_exclusive_per_namespace)
+{
+	char path[96], other_path[96];
+	unsigned int other;
+	int fd, fd2;
+
+	policy_path(self->nsid, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, open(path, O_WRONLY | O_CLOEXEC));
+	EXPECT_EQ(EBUSY, errno);
+
+	/* Another namespace's policy file is independent. */
+	other = enter_registered_ns();
+	ASSERT_NE(0, other);
+	policy_path(other, other_path, sizeof(other_path));
+	fd2 = open(other_path, O_WRONLY | O_CLOEXEC);
+	EXPECT_LE(0, fd2);
+	close(fd2);
+	close(fd);
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(ns, policy_reads_back)
+{
+	const char *rules =
+		"appraise func=FILE_CHECK fsmagic=0x1021994 fowner=71452\n"
+		"appraise func=MODULE_CHECK\n"
+		"# comments and blank lines are skipped\n"
+		"\n"
+		"dont_appraise fsmagic=0x1021994 fowner=71454\n"
+		"appraise fsmagic=0x1021994 fowner=71452 appraise_type=imasig\n";
+	/* The global policy file's format: a space ends every condition. */
+	const char *shown =
+		"appraise func=FILE_CHECK fsmagic=0x1021994 fowner=71452 \n"
+		"appraise func=MODULE_CHECK \n"
+		"dont_appraise fsmagic=0x1021994 fowner=71454 \n"
+		"appraise fsmagic=0x1021994 fowner=71452 appraise_type=imasig \n";
+	char path[96], buf[4096];
+
+	ASSERT_EQ(0, load_policy(self->nsid, rules));
+	policy_path(self->nsid, path, sizeof(path));
+	ASSERT_LT(0, read_file(path, buf, sizeof(buf)));
+	EXPECT_STREQ(shown, buf);
+}
+
+TEST_F(ns, policy_append_keeps_rules)
+{
+	char path[96], buf[4096];
+
+	ASSERT_EQ(0, load_policy(self->nsid, "appraise func=MODULE_CHECK\n"));
+	ASSERT_EQ(0, load_policy(self->nsid, "appraise func=BPRM_CHECK\n"));
+	policy_path(self->nsid, path, sizeof(path));
+	ASSERT_LT(0, read_file(path, buf, sizeof(buf)));
+	EXPECT_STREQ("appraise func=MODULE_CHECK \nappraise func=BPRM_CHECK \n",
+		     buf);
+}
+
+FIXTURE(bad_rule) {
+	unsigned int nsid;
+	int kmsg;
+};
+
+FIXTURE_VARIANT(bad_rule) {
+	const char *rule;
+};
+
+FIXTURE_VARIANT_ADD(bad_rule, unknown_keyword) { "appraise frobnicate=1\n" };
+FIXTURE_VARIANT_ADD(bad_rule, measure) { "measure func=FILE_CHECK\n" };
+FIXTURE_VARIANT_ADD(bad_rule, audit) { "audit func=BPRM_CHECK\n" };
+FIXTURE_VARIANT_ADD(bad_rule, hash) { "hash func=FILE_CHECK\n" };
+FIXTURE_VARIANT_ADD(bad_rule, setxattr_check) {
+	"appraise func=SETXATTR_CHECK appraise_algos=sha256\n" };
+FIXTURE_VARIANT_ADD(bad_rule, bad_func) { "appraise func=NOPE_CHECK\n" };
+FIXTURE_VARIANT_ADD(bad_rule, bad_fsmagic) { "appraise fsmagic=zz\n" };
+FIXTURE_VARIANT_ADD(bad_rule, file_path) { "/etc/ima-policy\n" };
+
+FIXTURE_SETUP(bad_rule)
+{
+	self->nsid = 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	self->nsid = enter_registered_ns();
+	ASSERT_NE(0, self->nsid);
+	self->kmsg = kmsg_open();
+}
+
+FIXTURE_TEARDOWN(bad_rule) {}
+
+TEST_F(bad_rule, batch_rejected_previous_policy_stays)
+{
+	char path[96], buf[4096], batch[256], mnt_ns[32];
+	const char *failed[] = { "type=1802", "op=policy_update",
+				 "cause=failed", mnt_ns, NULL };
+	int fd;
+
+	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", self->nsid);
+	ASSERT_EQ(0, load_policy(self->nsid, "appraise func=MODULE_CHECK\n"));
+
+	/* A good rule, then the bad one: the whole batch goes. */
+	snprintf(batch, sizeof(batch), "appraise func=BPRM_CHECK\n%s",
+		 variant->rule);
+	policy_path(self->nsid, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(strlen("appraise func=BPRM_CHECK\n"),
+		  write(fd, batch, strlen(batch)));
+	EXPECT_EQ(-1, write(fd, variant->rule, strlen(variant->rule)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, close(fd));
+
+	ASSERT_LT(0, read_file(path, buf, sizeof(buf)));
+	EXPECT_STREQ("appraise func=MODULE_CHECK \n", buf);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, failed, 1000, NULL, 0));
+}
+
+TEST_F(ns, rule_limit_enospc)
+{
+	char path[96], buf[64];
+	int fd, i;
+
+	policy_path(self->nsid, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	snprintf(buf, sizeof(buf), "appraise func=MODULE_CHECK\n");
+	for (i = 0; i < 1024; i++)
+		ASSERT_EQ(strlen(buf), write(fd, buf, strlen(buf)));
+	EXPECT_EQ(-1, write(fd, buf, strlen(buf)));
+	EXPECT_EQ(ENOSPC, errno);
+	close(fd);
+	/* The batch failed as a whole. */
+	ASSERT_EQ(0, read_file(path, buf, sizeof(buf)));
+}
+
+static int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &hdr, data);
+}
+
+static int open_policy_without_cap(void *path)
+{
+	int fd;
+
+	if (drop_cap_sys_admin())
+		return 100;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(ns, policy_write_needs_cap_sys_admin)
+{
+	char path[96];
+	struct fd_and_nsid f;
+
+	policy_path(self->nsid, path, sizeof(path));
+	EXPECT_EQ(EPERM, run_child(open_policy_without_cap, path));
+	f.fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, f.fd);
+	f.nsid = 0;
+	/* Writes through a descriptor passed to an unprivileged task fail. */
+	EXPECT_EQ(EPERM, run_child(write_passed_fd_as_nobody, &f));
+	close(f.fd);
+}
+
+/* --- Scope --------------------------------------------------------------- */
+
+TEST_F(ns, governs_namespace_only)
+{
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	/* No rule yet: the namespace is not affected. */
+	EXPECT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	/* The host and an unregistered sibling namespace are not governed. */
+	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->file));
+	EXPECT_EQ(0, as_host(self->host_ns, unshare_and_open, self->file));
+	/* Files not matched by the rule are not affected. */
+	ASSERT_EQ(0, chown(self->file, OWNER_OTHER, OWNER_OTHER));
+	EXPECT_EQ(0, try_open(self->file));
+}
+
+TEST_F(ns, unshare_cannot_escape)
+{
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(EACCES, run_child(unshare_and_open, self->file));
+	EXPECT_EQ(EACCES, run_child(nested_unshare_and_open, self->file));
+}
+
+struct setns_args {
+	int ns_fd;
+	const char *path;
+};
+
+static int setns_and_open(void *data)
+{
+	struct setns_args *a = data;
+
+	if (setns(a->ns_fd, CLONE_NEWNS))
+		return 100;
+	return -try_open(a->path);
+}
+
+TEST_F(ns, setns_enters_policy)
+{
+	struct setns_args a = { .path = self->file };
+
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	a.ns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, a.ns_fd);
+	/* A host task that enters the namespace is governed... */
+	EXPECT_EQ(EACCES, as_host(self->host_ns, setns_and_open, &a));
+	close(a.ns_fd);
+	/* ...and one that leaves it for the host is not. */
+	a.ns_fd = self->host_ns;
+	EXPECT_EQ(0, run_child(setns_and_open, &a));
+}
+
+TEST_F(ns, host_reaching_in_through_proc_root_not_governed)
+{
+	char path[160];
+
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	snprintf(path, sizeof(path), "/proc/%d/root%s", getpid(), self->file);
+	EXPECT_EQ(0, as_host(self->host_ns, open_status, path));
+}
+
+TEST_F(ns, registered_child_keeps_inherited_policy)
+{
+	char other[128];
+
+	snprintf(other, sizeof(other), "%s/other", self->dir);
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, make_appraised(other, false));
+	ASSERT_EQ(0, chown(other, OWNER_OTHER, OWNER_OTHER));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	/* A child registered with rules of its own keeps ours too: union. */
+	ASSERT_NE(0, enter_registered_ns());
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	EXPECT_EQ(0, try_open(other));
+	ASSERT_EQ(0, load_policy(current_mnt_ns(),
+				 "appraise fsmagic=0x1021994 fowner=71454\n"));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	EXPECT_EQ(-EACCES, try_open(other));
+}
+
+/* --- Appraisal ------------------------------------------------------------ */
+
+TEST_F(ns, good_hash_opens)
+{
+	char buf[64];
+	int fd;
+
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	fd = open(self->file, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(strlen(CONTENT), read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, CONTENT, strlen(CONTENT)));
+	close(fd);
+}
+
+FIXTURE(bad_xattr) {
+	char dir[64];
+	char file[96];
+	unsigned int nsid;
+	int kmsg;
+};
+
+enum bad_xattr_kind {
+	XATTR_NONE,		/* no security.ima at all */
+	XATTR_WRONG_DIGEST,	/* well-formed sha256, one bit flipped */
+	XATTR_TRUNCATED,	/* type and algorithm, two digest bytes */
+	XATTR_SEED_RECIPE,	/* 0x04 then the digest: no algorithm byte */
+	XATTR_BAD_TYPE,		/* an unknown type byte */
+};
+
+FIXTURE_VARIANT(bad_xattr) {
+	enum bad_xattr_kind kind;
+	const char *cause;
+};
+
+FIXTURE_VARIANT_ADD(bad_xattr, wrong_digest) {
+	XATTR_WRONG_DIGEST, "cause=invalid-hash" };
+FIXTURE_VARIANT_ADD(bad_xattr, missing) { XATTR_NONE, "cause=missing-hash" };
+FIXTURE_VARIANT_ADD(bad_xattr, truncated) {
+	XATTR_TRUNCATED, "cause=invalid-hash" };
+FIXTURE_VARIANT_ADD(bad_xattr, seed_recipe) { XATTR_SEED_RECIPE, NULL };
+FIXTURE_VARIANT_ADD(bad_xattr, bad_type) { XATTR_BAD_TYPE, NULL };
+
+FIXTURE_SETUP(bad_xattr)
+{
+	self->nsid = 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns.%d", getpid());
+	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
+	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	self->nsid = enter_registered_ns();
+	ASSERT_NE(0, self->nsid);
+	self->kmsg = kmsg_open();
+}
+
+FIXTURE_TEARDOWN(bad_xattr)
+{
+	unlink(self->file);
+	rmdir(self->dir);
+}
+
+TEST_F(bad_xattr, eacces_and_audit)
+{
+	char mnt_ns[32], name[128], last[1024];
+	unsigned char value[1 + SHA256_LEN];
+	const char *rec[] = { "type=1800", "op=appraise_data",
+			      variant->cause ?: "cause=", mnt_ns, name,
+			      "comm=\"ima_ns_test\"", "dev=\"tmpfs\"", "ino=",
+			      "res=0", NULL };
+
+	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", self->nsid);
+	snprintf(name, sizeof(name), "name=\"%s\" ", self->file);
+	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+			       OWNER_NS, 0644));
+	switch (variant->kind) {
+	case XATTR_NONE:
+		break;
+	case XATTR_WRONG_DIGEST:
+		ASSERT_EQ(0, set_ima_hash(self->file, CONTENT, strlen(CONTENT),
+					  IMA_ALGO_SHA256, true));
+		break;
+	case XATTR_TRUNCATED:
+		ASSERT_EQ(0, setxattr(self->file, "security.ima",
+				      "\x04\x04\xde\xad", 4, 0));
+		break;
+	case XATTR_SEED_RECIPE:
+	case XATTR_BAD_TYPE:
+		value[0] = variant->kind == XATTR_BAD_TYPE ? 0x09 : 0x04;
+		ASSERT_EQ(0, kernel_digest("sha256", CONTENT, strlen(CONTENT),
+					   value + 1, SHA256_LEN));
+		/*
+		 * IMA refuses values it can tell are malformed; whatever it
+		 * takes, the file must not pass.
+		 */
+		if (setxattr(self->file, "security.ima", value, sizeof(value),
+			     0)) {
+			EXPECT_EQ(EINVAL, errno);
+			rec[2] = "cause=missing-hash";
+		}
+		break;
+	}
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	EXPECT_EQ(1, kmsg_count(self->kmsg, rec, 1000, last, sizeof(last)));
+	TH_LOG("%s", last);
+}
+
+TEST_F(ns, success_is_not_audited)
+{
+	const char *rec[] = { "type=1800", NULL };
+
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(0, try_open(self->file));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, rec, 500, NULL, 0));
+}
+
+TEST_F(ns, sha1_hash_accepted_unless_algos_narrowed)
+{
+	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+			       OWNER_NS, 0644));
+	ASSERT_EQ(0, set_ima_hash(self->file, CONTENT, strlen(CONTENT),
+				  IMA_ALGO_SHA1, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(0, try_open(self->file));
+
+	/* A child namespace that only allows sha256 inherits and narrows. */
+	ASSERT_NE(0, enter_registered_ns());
+	ASSERT_EQ(0, load_policy(current_mnt_ns(),
+				 "appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n"));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+TEST_F(ns, appraised_writer_refreshes_hash)
+{
+	int fd;
+
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	fd = open(self->file, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "more", 4));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(0, try_open(self->file));
+}
+
+TEST_F(ns, host_content_write_invalidates)
+{
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, as_host(self->host_ns, append_byte, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	/* The host itself is not governed. */
+	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->file));
+}
+
+static int set_bad_hash(void *path)
+{
+	return -set_ima_hash(path, CONTENT, strlen(CONTENT), IMA_ALGO_SHA256,
+			     true);
+}
+
+static int remove_hash(void *path)
+{
+	return removexattr(path, "security.ima") ? errno : 0;
+}
+
+TEST_F(ns, host_xattr_change_invalidates)
+{
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, as_host(self->host_ns, set_bad_hash, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+TEST_F(ns, host_xattr_removal_invalidates)
+{
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, as_host(self->host_ns, remove_hash, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+static int chown_to_ns_owner(void *path)
+{
+	return chown(path, OWNER_NS, OWNER_NS) ? errno : 0;
+}
+
+TEST_F(ns, chown_reevaluates)
+{
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, chown(self->file, OWNER_OTHER, OWNER_OTHER));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	/* Not matched by fowner: opens despite the bad hash. */
+	ASSERT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, as_host(self->host_ns, chown_to_ns_owner, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+TEST_F(ns, chmod_keeps_enforcing)
+{
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(-EACCES, try_open(self->file));
+	ASSERT_EQ(0, chmod(self->file, 0600));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+static int open_in_imasig_ns(void *path)
+{
+	unsigned int nsid;
+
+	/* A sibling of the test namespace, created from the host. */
+	nsid = enter_registered_ns();
+	if (!nsid)
+		return 100;
+	if (load_policy(nsid, "appraise fsmagic=0x1021994 fowner=71452 appraise_type=imasig\n"))
+		return 101;
+	return -try_open(path);
+}
+
+TEST_F(ns, no_verdict_leak_between_policies)
+{
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	/* Passes here, where a hash is enough... */
+	ASSERT_EQ(0, try_open(self->file));
+	/* ...but not where a signature is required... */
+	EXPECT_EQ(EACCES, as_host(self->host_ns, open_in_imasig_ns, self->file));
+	/* ...and that failure does not poison the first namespace. */
+	EXPECT_EQ(0, try_open(self->file));
+}
+
+TEST_F(ns, exec_of_bad_file_denied)
+{
+	char *argv[] = { self->file, NULL };
+	const char script[] = "#!/bin/sh\nexit 7\n";
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, make_file(self->file, script, strlen(script), OWNER_NS,
+			       0755));
+	ASSERT_EQ(0, set_ima_hash(self->file, script, strlen(script),
+				  IMA_ALGO_SHA256, true));
+	ASSERT_EQ(0, load_policy(self->nsid,
+				 "appraise func=BPRM_CHECK fsmagic=0x1021994 fowner=71452\n"));
+	/* Reading is not covered by a BPRM_CHECK rule. */
+	EXPECT_EQ(0, try_open(self->file));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execve(self->file, argv, NULL);
+		_exit(errno == EACCES ? 42 : 43);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(42, WEXITSTATUS(status));
+}
+
+TEST_F(ns, exec_mmap_of_bad_file_denied)
+{
+	void *p;
+	int fd;
+
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid,
+				 "appraise func=MMAP_CHECK fsmagic=0x1021994 fowner=71452\n"));
+	fd = open(self->file, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	EXPECT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EACCES, errno);
+	close(fd);
+}
+
+static int load_module_fd(void *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return 100;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret ? errno : 0;
+}
+
+TEST_F(ns, module_check)
+{
+	char good[128];
+	char junk[128] = "not an ELF module, but longer than an ELF header";
+
+	snprintf(good, sizeof(good), "%s/good.ko", self->dir);
+	ASSERT_EQ(0, make_file(self->file, junk, sizeof(junk), 0, 0644));
+	ASSERT_EQ(0, set_ima_hash(self->file, junk, sizeof(junk),
+				  IMA_ALGO_SHA256, true));
+	ASSERT_EQ(0, make_file(good, junk, sizeof(junk), 0, 0644));
+	ASSERT_EQ(0, set_ima_hash(good, junk, sizeof(junk),
+				  IMA_ALGO_SHA256, false));
+	ASSERT_EQ(0, load_policy(self->nsid, "appraise func=MODULE_CHECK\n"));
+
+	/* The hash is checked before the module loader sees the bytes. */
+	EXPECT_EQ(EACCES, run_child(load_module_fd, self->file));
+	EXPECT_EQ(ENOEXEC, run_child(load_module_fd, good));
+	/* A module without a file cannot be appraised, so it is refused. */
+	EXPECT_EQ(-1, syscall(SYS_init_module, junk, sizeof(junk), ""));
+	EXPECT_EQ(EACCES, errno);
+	/* The host's loads are not affected. */
+	EXPECT_EQ(ENOEXEC, as_host(self->host_ns, load_module_fd, self->file));
+	unlink(good);
+}
+
+/* --- Lifetime ------------------------------------------------------------- */
+
+static int register_and_exit(void *pipe_fd)
+{
+	unsigned int nsid = enter_registered_ns();
+
+	if (!nsid || load_policy(nsid, RULE_NS))
+		return 1;
+	return write(*(int *)pipe_fd, &nsid, sizeof(nsid)) != sizeof(nsid);
+}
+
+TEST(teardown_and_inum_reuse)
+{
+	unsigned int dead = 0, nsid;
+	char path[96], dir[64], file[96];
+	int pipefd[2], tries;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_reuse.%d", getpid());
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_appraised(file, false));
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, run_child(register_and_exit, &pipefd[1]));
+	ASSERT_EQ(sizeof(dead), read(pipefd[0], &dead, sizeof(dead)));
+	snprintf(path, sizeof(path), IMA_DIR "/%u", dead);
+	EXPECT_EQ(-1, access(path, F_OK));
+
+	/* Inode numbers are handed out lowest first: wait for ours. */
+	for (tries = 0; tries < 1000; tries++) {
+		ASSERT_EQ(0, unshare(CLONE_NEWNS));
+		nsid = current_mnt_ns();
+		if (nsid == dead)
+			break;
+	}
+	ASSERT_EQ(dead, nsid);
+	TH_LOG("inode number %u reused after %d namespaces", dead, tries + 1);
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(0, try_open(file));
+	EXPECT_EQ(0, register_ns(nsid));
+	EXPECT_EQ(0, access(path, F_OK));
+	EXPECT_EQ(0, try_open(file));
+	unlink(file);
+	rmdir(dir);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+TEST(namespace_kept_by_fd_and_bind_mount)
+{
+	struct setns_args a;
+	int ready, release, status;
+	char path[96], dir[64], file[96], pin[96];
+	unsigned int nsid;
+	pid_t pid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_pin.%d", getpid());
+	snprintf(file, sizeof(file), "%s/file", dir);
+	snprintf(pin, sizeof(pin), "%s/pin", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_appraised(file, false));
+	ASSERT_EQ(0, make_file(pin, "", 0, 0, 0644));
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+
+	/* nsfs may only be bind-mounted into an older namespace. */
+	pid = spawn_ns_holder(&ready, &release);
+	ASSERT_LT(0, pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	a.ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, a.ns_fd);
+	ASSERT_EQ(0, mount(path, pin, NULL, MS_BIND, NULL));
+	nsid = ns_inum(path);
+	close(release);
+	close(ready);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+	/* No task is left inside; the fd and the bind mount keep it. */
+	ASSERT_EQ(0, register_ns(nsid));
+	ASSERT_EQ(0, load_policy(nsid, RULE_NS));
+	a.path = file;
+	EXPECT_EQ(EACCES, run_child(setns_and_open, &a));
+
+	snprintf(path, sizeof(path), IMA_DIR "/%u", nsid);
+	close(a.ns_fd);
+	EXPECT_EQ(0, access(path, F_OK));
+	ASSERT_EQ(0, umount2(pin, MNT_DETACH));
+	/* The last reference is gone once the detached mount is released. */
+	for (int i = 0; i < 100 && !access(path, F_OK); i++)
+		usleep(10000);
+	EXPECT_EQ(-1, access(path, F_OK));
+	unlink(file);
+	unlink(pin);
+	rmdir(dir);
+}
+
+TEST(teardown_with_policy_open)
+{
+	int ready, release, status, wfd, rfd;
+	char path[96], buf[256];
+	unsigned int nsid;
+	pid_t pid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	pid = spawn_ns_holder(&ready, &release);
+	ASSERT_LT(0, pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	nsid = ns_inum(path);
+	ASSERT_EQ(0, register_ns(nsid));
+	ASSERT_EQ(0, load_policy(nsid, "appraise func=MODULE_CHECK\n"));
+	policy_path(nsid, path, sizeof(path));
+	wfd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, wfd);
+	rfd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, rfd);
+	ASSERT_LT(0, write(wfd, "appraise func=BPRM_CHECK\n", 25));
+
+	close(release);
+	close(ready);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(-1, access(path, F_OK));
+
+	EXPECT_EQ(-1, write(wfd, "appraise func=MMAP_CHECK\n", 25));
+	EXPECT_EQ(ENOENT, errno);
+	/* The reader still sees the rules it opened. */
+	EXPECT_LT(0, read(rfd, buf, sizeof(buf)));
+	EXPECT_EQ(0, close(wfd));
+	EXPECT_EQ(0, close(rfd));
+	EXPECT_EQ(-1, open(path, O_RDONLY | O_CLOEXEC));
+}
+
+TEST(user_namespace_mount_ns_registered_by_host)
+{
+	int a[2], b[2], status;
+	char path[96], dir[64], file[96], c;
+	unsigned int nsid;
+	pid_t pid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_userns.%d", getpid());
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_appraised(file, false));
+	ASSERT_EQ(0, pipe(a));
+	ASSERT_EQ(0, pipe(b));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(b[1]);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
+		    write(a[1], "x", 1) != 1)
+			_exit(1);
+		/* Wait until registered, then try the file. */
+		if (read(b[0], &c, 1) != 1)
+			_exit(2);
+		_exit(try_open(file) == -EACCES ? 0 : 3);
+	}
+	ASSERT_EQ(1, read(a[0], &c, 1));
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	nsid = ns_inum(path);
+	ASSERT_EQ(0, register_ns(nsid));
+	ASSERT_EQ(0, load_policy(nsid, RULE_NS));
+	ASSERT_EQ(1, write(b[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	unlink(file);
+	rmdir(dir);
+}
+
+static int userns_set_xattr(void *path)
+{
+	unsigned char v[34] = { 0x04, 0x04 };
+
+	if (unshare(CLONE_NEWUSER))
+		return 100;
+	return setxattr(path, "security.ima", v, sizeof(v), 0) ? errno : 0;
+}
+
+TEST_F(ns, container_root_cannot_set_hash)
+{
+	ASSERT_EQ(0, make_appraised(self->file, true));
+	EXPECT_EQ(EPERM, run_child(userns_set_xattr, self->file));
+}
+
+/* --- Audit of policy events ---------------------------------------------- */
+
+static int register_load_exit(void *data)
+{
+	unsigned int nsid = enter_registered_ns();
+
+	if (!nsid || load_policy(nsid, "appraise func=MODULE_CHECK\n"))
+		return 1;
+	*(unsigned int *)data = nsid;
+	return 0;
+}
+
+TEST(policy_events_audited)
+{
+	const char *kinds[][6] = {
+		{ "type=1802", "op=ns_register", "cause=registered", NULL, "res=1" },
+		{ "type=1802", "op=policy_update", "cause=completed", NULL, "res=1" },
+		{ "type=1802", "op=ns_unregister", "cause=namespace-freed", NULL,
+		  "res=1" },
+	};
+	unsigned int *nsid;
+	char mnt_ns[32];
+	int kmsg[3], i;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	nsid = mmap(NULL, sizeof(*nsid), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, nsid);
+	/* One reader per kind of record, each from the same point. */
+	for (i = 0; i < 3; i++) {
+		kmsg[i] = kmsg_open();
+		ASSERT_LE(0, kmsg[i]);
+	}
+	ASSERT_EQ(0, run_child(register_load_exit, nsid));
+	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", *nsid);
+	for (i = 0; i < 3; i++) {
+		char last[1024] = "";
+
+		kinds[i][3] = mnt_ns;
+		EXPECT_EQ(1, kmsg_count(kmsg[i], kinds[i], 1000, last,
+					sizeof(last)));
+		TH_LOG("%s", last);
+		close(kmsg[i]);
+	}
+	munmap(nsid, sizeof(*nsid));
+}
+
+/* --- Union with the global policy (last: global rules stay) ------------- */
+
+TEST_F(ns, namespace_policy_alone_enforces)
+{
+	char buf[4096];
+
+	/* No global policy has been loaded in this boot so far. */
+	ASSERT_EQ(0, read_file(IMA_DIR "/policy", buf, sizeof(buf)));
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+}
+
+static int load_global_rule(void *unused)
+{
+	const char *rule = "appraise fsmagic=0x1021994 fowner=71453\n";
+
+	return write_file(IMA_DIR "/policy", rule, strlen(rule)) ==
+	       (ssize_t)strlen(rule) ? 0 : 1;
+}
+
+TEST_F(ns, global_policy_still_applies)
+{
+	char ns_file[128];
+
+	snprintf(ns_file, sizeof(ns_file), "%s/ns_file", self->dir);
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, chown(self->file, OWNER_GLOBAL, OWNER_GLOBAL));
+	ASSERT_EQ(0, make_appraised(ns_file, false));
+	/* The namespace's own rule is about another owner. */
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, try_open(self->file));
+	ASSERT_EQ(0, as_host(self->host_ns, load_global_rule, NULL));
+	/* The global rule governs the host and the namespace alike... */
+	EXPECT_EQ(EACCES, as_host(self->host_ns, open_status, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	/* ...and the namespace's rule still adds to it, for it alone. */
+	EXPECT_EQ(-EACCES, try_open(ns_file));
+	EXPECT_EQ(0, as_host(self->host_ns, open_status, ns_file));
+}
+
+TEST_HARNESS_MAIN
