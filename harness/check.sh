@@ -40,15 +40,17 @@ step() {   # NAME COMMAND...: run a step, time it and record its verdict
 summary() {
 	banner summary
 	echo "check: total wall time $(($(date +%s) - t0))s"
-	"$here/summarize-tap.sh" --tap check "$steps" --tap harness "$out/harness.tap" \
+	"$here/summarize-tap.sh" --tap check "$steps" --tap lint "$out/lint.tap" \
+		--tap harness "$out/harness.tap" \
 		--kselftest "$run/output.log" --kunit "$run/console.log"
 }
 trap 'summary; exit $?' EXIT   # Also on a failed build: its line counts.
 
 kmake() { make --no-print-directory -C "$top" "$@"; }
+lint() { kmake lint | tee "$out/lint.tap"; }   # TAP: one test per file and tool
 
 if [ -x "$here/lint.sh" ]; then
-	step lint kmake lint || true
+	step lint lint || true
 else
 	banner lint
 	echo "---- lint: skipped, harness/lint.sh does not exist yet"

@@ -15,6 +15,16 @@ if [ -f "$dir/settings" ]; then
 fi
 [ "$limit" != 0 ] || limit=3600
 
+# Stress counts come from the kernel command line: imans.cycles=N etc.
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	imans.cycles=*) export IMA_NS_CYCLES=${arg#*=} ;;
+	imans.peak=*) export IMA_NS_PEAK=${arg#*=} ;;
+	imans.fuzz=*) export IMA_NS_FUZZ_WRITES=${arg#*=} ;;
+	imans.seed=*) export IMA_NS_FUZZ_SEED=${arg#*=} ;;
+	esac
+done
+
 progs=()
 if [ -f "$dir/kselftest-list.txt" ]; then
 	while IFS=: read -r _ prog; do

@@ -36,7 +36,8 @@ struct mnt_namespace;
  *	@mnt_namespace.ima_policy points here, one from every child policy
  *	(@parent), one for every open policy file.
  * @free_work: frees the policy once @usage hits zero and a grace period
- *	has passed, so that RCU walkers of @rules are done with it.
+ *	has passed, so that RCU walkers of @rules are done with it.  Each
+ *	live policy holds one count of &ima_ns_enabled.
  * @parent: the policy that governed the namespace before it was
  *	registered, or NULL.  Immutable; holds a reference.  Walking @parent
  *	gives the union of inherited policies.
@@ -67,6 +68,7 @@ struct ima_ns_policy {
 	struct rcu_work free_work;
 	struct ima_ns_policy *parent;
 	struct list_head rules;
+	/* Serialises the writer; see the locking rules above. */
 	struct mutex lock;
 	struct list_head staged;
 	unsigned int nr_rules;

@@ -27,6 +27,7 @@ static void ima_ns_policy_free_work(struct work_struct *work)
 	ima_free_rule_list(&policy->rules);
 	ima_ns_policy_put(policy->parent);
 	kfree(policy);
+	static_branch_dec(&ima_ns_enabled);
 }
 
 /**
@@ -53,6 +54,12 @@ struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid)
 	INIT_LIST_HEAD(&policy->staged);
 	mutex_init(&policy->lock);
 	policy->nsid = nsid;
+	/*
+	 * The hooks look for namespace policies while any policy lives, not
+	 * only while one is registered: namespaces copied from a registered
+	 * one stay governed after it is gone.
+	 */
+	static_branch_inc(&ima_ns_enabled);
 	return policy;
 }
 

@@ -104,7 +104,6 @@ int ima_ns_register(unsigned int nsid, struct dentry *ima_dir)
 		goto out_put_ns;
 	}
 
-	static_branch_inc(&ima_ns_enabled);
 	mutex_lock(&ima_ns_lock);
 	slot = mnt_ns_ima_policy(ns);
 	old = rcu_dereference_protected(*slot, lockdep_is_held(&ima_ns_lock));
@@ -140,7 +139,6 @@ out_remove_files:
 	ima_ns_fs_remove(policy->dir);
 out_unlock:
 	mutex_unlock(&ima_ns_lock);
-	static_branch_dec(&ima_ns_enabled);
 	ima_ns_policy_put(policy);
 out_put_ns:
 	put_mnt_ns(ns);
@@ -171,7 +169,6 @@ static void ima_ns_unregister(struct ima_ns_policy *policy)
 	policy->dead = true;
 	mutex_unlock(&policy->lock);
 
-	static_branch_dec(&ima_ns_enabled);
 	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "ns_unregister",
 			       "namespace-freed", 0, policy->nsid);
 }

@@ -46,7 +46,8 @@ static const struct ima_ns_id_case ima_ns_id_cases[] = {
 	ID_CASE("leading_space", " 12", -EINVAL, 0),
 	ID_CASE("trailing_space", "12 ", -EINVAL, 0),
 	ID_CASE("hex", "0x10", -EINVAL, 0),
-	ID_CASE("embedded_nul", "12\0" "34", -EINVAL, 0),
+	/* "12", NUL, "34" */
+	ID_CASE("embedded_nul", "12\00034", -EINVAL, 0),
 };
 
 static void ima_ns_id_case_desc(const struct ima_ns_id_case *c, char *desc)

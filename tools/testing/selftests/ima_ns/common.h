@@ -46,11 +46,10 @@
 static inline int kernel_digest(const char *alg, const void *data, size_t len,
 				unsigned char *digest, size_t digest_len)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	struct sockaddr_alg sa = { .salg_family = AF_ALG, .salg_type = "hash" };
 	int tfm, op, err = 0;
 
-	strncpy((char *)sa.salg_type, "hash", sizeof(sa.salg_type));
-	strncpy((char *)sa.salg_name, alg, sizeof(sa.salg_name) - 1);
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", alg);
 	tfm = socket(AF_ALG, SOCK_SEQPACKET, 0);
 	if (tfm < 0)
 		return -errno;
@@ -168,15 +167,26 @@ static inline unsigned int current_mnt_ns(void)
 	return ns_inum("/proc/self/ns/mnt");
 }
 
-static inline bool ima_ns_available(void)
+/*
+ * Whether the kernel runs with ima_appraise=@mode: the last ima_appraise=
+ * on the command line is the one in force.
+ */
+static inline bool ima_appraise_mode_is(const char *mode)
 {
-	char cmdline[4096];
+	char cmdline[4096], *tok, *save, *last = NULL;
 
-	if (access(IMA_NAMESPACES, F_OK))
-		return false;
 	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
 		return false;
-	return strstr(cmdline, "ima_appraise=enforce_ns");
+	for (tok = strtok_r(cmdline, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save))
+		if (!strncmp(tok, "ima_appraise=", 13))
+			last = tok + 13;
+	return last && !strcmp(last, mode);
+}
+
+static inline bool ima_ns_available(void)
+{
+	return !access(IMA_NAMESPACES, F_OK) && ima_appraise_mode_is("enforce_ns");
 }
 
 /* Registers namespace @nsid; returns 0 or -errno. */

@@ -90,7 +90,7 @@ static int make_appraised(const char *path, bool good)
 
 struct host_args {
 	int host_ns;
-	int (*fn)(void *);
+	int (*fn)(void *arg);
 	void *arg;
 };
 
@@ -173,7 +173,7 @@ BAD_ID(plus, "+4026531840");
 BAD_ID(overflow, "4294967296");
 BAD_ID(two_numbers, "12 34");
 BAD_ID(trailing_garbage, "12abc");
-BAD_ID(embedded_nul, "12\0" "34");
+BAD_ID(embedded_nul, "12\00034");	/* "12", NUL, "34" */
 BAD_ID(zero, "0");
 BAD_ID(hex, "0x1");
 
@@ -788,6 +788,9 @@ TEST_F(ns, success_is_not_audited)
 
 TEST_F(ns, sha1_hash_accepted_unless_algos_narrowed)
 {
+	const char *narrowed =
+		"appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n";
+
 	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
 			       OWNER_NS, 0644));
 	ASSERT_EQ(0, set_ima_hash(self->file, CONTENT, strlen(CONTENT),
@@ -797,8 +800,7 @@ TEST_F(ns, sha1_hash_accepted_unless_algos_narrowed)
 
 	/* A child namespace that only allows sha256 inherits and narrows. */
 	ASSERT_NE(0, enter_registered_ns());
-	ASSERT_EQ(0, load_policy(current_mnt_ns(),
-				 "appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n"));
+	ASSERT_EQ(0, load_policy(current_mnt_ns(), narrowed));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 
@@ -1086,6 +1088,54 @@ TEST(namespace_kept_by_fd_and_bind_mount)
 	rmdir(dir);
 }
 
+TEST(descendant_outlives_registered_namespace)
+{
+	char dir[64], file[96], path[96], c, result = 0;
+	int go[2], res[2], id[2], status;
+	unsigned int nsid = 0;
+	pid_t pid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_orphan.%d", getpid());
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_appraised(file, false));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	ASSERT_EQ(0, pipe(id));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		nsid = enter_registered_ns();
+		if (!nsid || load_policy(nsid, RULE_NS))
+			_exit(1);
+		if (fork() == 0) {
+			/* A namespace copied from the registered one... */
+			if (unshare(CLONE_NEWNS) || write(res[1], "u", 1) != 1 ||
+			    read(go[0], &c, 1) != 1)
+				_exit(1);
+			c = -try_open(file);
+			_exit(write(res[1], &c, 1) != 1);
+		}
+		if (read(res[0], &c, 1) != 1)
+			_exit(2);
+		_exit(write(id[1], &nsid, sizeof(nsid)) != sizeof(nsid));
+	}
+	/* ...outlives it: the registering process and namespace are gone. */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(sizeof(nsid), read(id[0], &nsid, sizeof(nsid)));
+	snprintf(path, sizeof(path), IMA_DIR "/%u", nsid);
+	EXPECT_EQ(-1, access(path, F_OK));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(res[0], &result, 1));
+	EXPECT_EQ(EACCES, result);
+	unlink(file);
+	rmdir(dir);
+}
+
 TEST(teardown_with_policy_open)
 {
 	int ready, release, status, wfd, rfd;
@@ -1263,6 +1313,63 @@ TEST_F(ns, global_policy_still_applies)
 	/* ...and the namespace's rule still adds to it, for it alone. */
 	EXPECT_EQ(-EACCES, try_open(ns_file));
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, ns_file));
+}
+
+/* --- Booted without enforce_ns: make check's second boot --------------- */
+
+TEST(namespaces_need_enforce_ns)
+{
+	const char *line[] = { "ima: ", "ima_appraise=enforce_ns", NULL };
+	int kmsg;
+
+	if (access(IMA_NAMESPACES, F_OK))
+		SKIP(return, "needs CONFIG_IMA_NS");
+	if (ima_ns_available())
+		SKIP(return, "booted with ima_appraise=enforce_ns");
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	EXPECT_EQ(-EOPNOTSUPP, register_ns(current_mnt_ns()));
+	EXPECT_EQ(-EOPNOTSUPP, register_ns(current_mnt_ns()));
+	/* One log line in the whole boot names the missing parameter. */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	EXPECT_EQ(1, kmsg_count(kmsg, line, 200, NULL, 0));
+	close(kmsg);
+}
+
+TEST(global_appraisal_unchanged)
+{
+	const char *rule = "appraise fsmagic=0x1021994 fowner=71455\n";
+	const char *rec[] = { "type=1800", "op=appraise_data",
+			      "cause=invalid-hash", "res=0", NULL };
+	char dir[64], good[96], bad[96], last[1024] = "";
+	int kmsg;
+
+	if (!ima_appraise_mode_is("enforce"))
+		SKIP(return, "needs a boot with ima_appraise=enforce");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_global.%d", getpid());
+	snprintf(good, sizeof(good), "%s/good", dir);
+	snprintf(bad, sizeof(bad), "%s/bad", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_file(good, CONTENT, strlen(CONTENT), 71455, 0644));
+	ASSERT_EQ(0, set_ima_hash(good, CONTENT, strlen(CONTENT),
+				  IMA_ALGO_SHA256, false));
+	ASSERT_EQ(0, make_file(bad, CONTENT, strlen(CONTENT), 71455, 0644));
+	ASSERT_EQ(0, set_ima_hash(bad, CONTENT, strlen(CONTENT),
+				  IMA_ALGO_SHA256, true));
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	ASSERT_EQ(strlen(rule), write_file(IMA_DIR "/policy", rule,
+					   strlen(rule)));
+	EXPECT_EQ(0, try_open(good));
+	EXPECT_EQ(-EACCES, try_open(bad));
+	/* Stock record: no namespace governs this task, so no mnt_ns=. */
+	EXPECT_EQ(1, kmsg_count(kmsg, rec, 1000, last, sizeof(last)));
+	EXPECT_EQ(NULL, strstr(last, "mnt_ns="));
+	TH_LOG("%s", last);
+	close(kmsg);
+	unlink(good);
+	unlink(bad);
+	rmdir(dir);
 }
 
 TEST_HARNESS_MAIN
