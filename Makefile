@@ -28,8 +28,7 @@ BZIMAGE_DBG   := $(OBJ_DBG)/arch/x86/boot/bzImage
 	vm-run shell demo check lint stress clean
 
 help:
-	@sed -n 's/^## //p' README.md 2>/dev/null || true
-	@echo "targets: deps tree refresh kernel initramfs vm-run shell demo check lint stress clean"
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
 
 ## deps: install the Debian packages the build and the VM need (as root)
 deps:
@@ -83,10 +82,16 @@ lint: $(TREE)/.git/ima-ns-base
 check: deps
 	$(H)/check.sh
 
-## stress: the debug kernel (KASAN, lockdep, kmemleak) running the stress suites
-stress: kernel-debug selftests
-	$(H)/make-initramfs.sh $(KST) $(BUILD)/initramfs.cpio.gz
-	$(H)/vm-run.sh $(BZIMAGE_DBG) $(INITRD) $(H)/guest/run-stress.sh "$(APPEND)"
+## stress: the debug kernel (KASAN, lockdep, kmemleak) running the stress
+## and fuzz suites; STRESS_CYCLES, STRESS_PEAK, FUZZ_WRITES, FUZZ_SEED
+STRESS_CYCLES ?= 10000
+STRESS_PEAK   ?= 200
+FUZZ_WRITES   ?= 100000
+FUZZ_SEED     ?=
+STRESS_ARGS = imans.cycles=$(STRESS_CYCLES) imans.peak=$(STRESS_PEAK) \
+	imans.fuzz=$(FUZZ_WRITES) $(if $(FUZZ_SEED),imans.seed=$(FUZZ_SEED))
+stress: kernel-debug initramfs
+	$(H)/stress-run.sh $(BZIMAGE_DBG) $(INITRD) "$(STRESS_ARGS) $(APPEND)"
 
 ## clean: remove everything the build made (keeps the unpacked base)
 clean:

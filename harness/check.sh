@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The body of `make check`: lint, build the kernel and the initramfs,
-# self-test the VM harness, boot once to run the ima_ns kselftests (KUnit
-# runs at that boot too) and summarize. The last line of output is
-# "N passed, N failed, N skipped"; exit non-zero if a test or step failed,
-# no kselftest/KUnit test ran, or the kernel console shows a splat.
+# self-test the VM harness, then three boots: the kselftests and KUnit
+# under ima_appraise=enforce_ns, the regression tests under plain enforce,
+# and the debug kernel (KASAN, lockdep, kmemleak) running the stress and
+# fuzz suites. The last line of output is "N passed, N failed, N skipped";
+# exit non-zero if a test or step failed, no kselftest/KUnit test ran, or
+# a kernel console shows a splat.
 set -euo pipefail
 
 here=$(dirname "$(realpath "$0")")
@@ -11,8 +13,15 @@ top=$(realpath "$here/..")
 bz=$top/build/obj/arch/x86/boot/bzImage
 initrd=$top/build/initramfs.cpio.gz
 out=$top/build/check
+bz_debug=$top/build/obj-debug/arch/x86/boot/bzImage
 run=$top/build/vm/check-tests
-rm -rf "$out" "$run"
+run_enforce=$top/build/vm/check-enforce
+run_stress=$top/build/vm/check-stress
+# Sizes of the debug stress pass; make stress runs the full ones.
+cycles=${CHECK_STRESS_CYCLES:-2000}
+peak=${CHECK_STRESS_PEAK:-200}
+fuzz=${CHECK_FUZZ_WRITES:-100000}
+rm -rf "$out" "$run" "$run_enforce" "$run_stress"
 mkdir -p "$out"
 steps=$out/steps.tap
 : >"$steps"
@@ -42,7 +51,9 @@ summary() {
 	echo "check: total wall time $(($(date +%s) - t0))s"
 	"$here/summarize-tap.sh" --tap check "$steps" --tap lint "$out/lint.tap" \
 		--tap harness "$out/harness.tap" \
-		--kselftest "$run/output.log" --kunit "$run/console.log"
+		--kselftest "$run/output.log" --kunit "$run/console.log" \
+		--kselftest "$run_enforce/output.log" \
+		--kselftest "$run_stress/output.log"
 }
 trap 'summary; exit $?' EXIT   # Also on a failed build: its line counts.
 
@@ -62,6 +73,18 @@ step "make initramfs" kmake initramfs
 banner "harness self-test"
 "$here/test-harness.sh" "$bz" "$initrd" | tee "$out/harness.tap" || true
 
-step "test boot: kselftests and KUnit, clean console" \
+# Short stress and fuzz passes here keep those programs from rotting; the
+# debug boot below runs them at full size.
+step "test boot: ima_appraise=enforce_ns, kselftests and KUnit" \
 	env VM_RUN_DIR="$run" "$here/vm-run.sh" "$bz" "$initrd" \
-	"$here/guest/run-tests.sh" "${APPEND:-}" || true
+	"$here/guest/run-tests.sh" \
+	"imans.cycles=200 imans.peak=50 imans.fuzz=2000 ${APPEND:-}" || true
+
+step "test boot: ima_appraise=enforce, no namespaces, no regression" \
+	env VM_RUN_DIR="$run_enforce" "$here/vm-run.sh" "$bz" "$initrd" \
+	"$here/guest/run-tests.sh" "ima_appraise=enforce ${APPEND:-}" || true
+
+step "make kernel-debug" kmake kernel-debug
+step "stress boot: debug kernel (KASAN, lockdep, kmemleak)" \
+	env VM_RUN_DIR="$run_stress" "$here/stress-run.sh" "$bz_debug" \
+	"$initrd" "imans.cycles=$cycles imans.peak=$peak imans.fuzz=$fuzz ${APPEND:-}" || true

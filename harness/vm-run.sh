@@ -4,6 +4,8 @@
 # and exit with the job's status; 125 if the guest died or VM_TIMEOUT
 # (default 600) seconds passed before the exit marker; 126 if the job
 # succeeded but the kernel console shows a splat. ACCEL=tcg|kvm overrides.
+# VM_QEMU_ARGS adds QEMU arguments (split on blanks) and forces TCG, since
+# the ones it exists for (-icount) need it.
 # Logs: $VM_RUN_DIR, default build/vm/<time>-<pid>; build/vm/last links it.
 set -euo pipefail
 
@@ -15,7 +17,12 @@ here=$(dirname "$(realpath "$0")")
 vmdir=$(realpath -m "$here/../build/vm")
 timeout_s=${VM_TIMEOUT:-600}
 
-accel=${ACCEL:-$("$here/kvm-probe.sh" "$bz" "$initrd")}
+read -r -a qemu_extra <<<"${VM_QEMU_ARGS:-}"
+if [ ${#qemu_extra[@]} -gt 0 ]; then
+	accel=tcg
+else
+	accel=${ACCEL:-$("$here/kvm-probe.sh" "$bz" "$initrd")}
+fi
 cpu=max
 [ "$accel" = kvm ] && cpu=host
 # Two sockets, not two cores: without ACPI the kernel finds CPUs in
@@ -58,7 +65,7 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 audit=1 oops=panic ima_appraise=enforce_ns $append" \
 	-serial "file:$console" \
 	-chardev stdio,id=out,signal=off -serial chardev:out \
-	</dev/null | tee "$output"
+	"${qemu_extra[@]}" </dev/null | tee "$output"
 qemu_rc=${PIPESTATUS[0]}
 set -e
 ms=$((($(date +%s%N) - start) / 1000000))

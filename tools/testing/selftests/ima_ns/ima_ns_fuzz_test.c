@@ -105,7 +105,10 @@ struct fuzz_stats {
 	long bad;
 };
 
-#define STAT_INC(st, field) __atomic_add_fetch(&(st)->field, 1, __ATOMIC_RELAXED)
+static void stat_inc(long *counter)
+{
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+}
 
 /*
  * The writers run in child processes, where the harness's EXPECT_*() do
@@ -113,7 +116,7 @@ struct fuzz_stats {
  */
 #define CHECK(st, cond, fmt, ...) do {					\
 	if (!(cond)) {							\
-		STAT_INC(st, bad);					\
+		stat_inc(&(st)->bad);					\
 		printf("# fuzz: %s: " fmt "\n", #cond, ##__VA_ARGS__);	\
 		fflush(stdout);						\
 	}								\
@@ -172,11 +175,11 @@ static void fuzz_namespaces(struct fuzz_stats *st, unsigned int live)
 	if (!pick(16))
 		lseek(fd, 1 + pick(8), SEEK_SET);
 	ret = write(fd, buf, len);
-	STAT_INC(st, writes);
+	stat_inc(&st->writes);
 	if (ret >= 0) {
-		STAT_INC(st, ok);
+		stat_inc(&st->ok);
 	} else {
-		STAT_INC(st, rejected);
+		stat_inc(&st->rejected);
 		CHECK(st, namespaces_errno_ok(errno),
 		      "namespaces write of %zu bytes: %s", len, strerror(errno));
 	}
@@ -218,7 +221,7 @@ static long fuzz_policy_batch(struct fuzz_stats *st, unsigned int nsid,
 		int err = run_child(try_second_writer, path);
 
 		CHECK(st, err == EBUSY, "second writer got %d", err);
-		STAT_INC(st, busy);
+		stat_inc(&st->busy);
 	}
 	n = 1 + pick(8);
 	for (i = 0; i < n; i++) {
@@ -251,24 +254,24 @@ static long fuzz_policy_batch(struct fuzz_stats *st, unsigned int nsid,
 		}
 		ret = off ? pwrite(fd, buf, len, off) : write(fd, buf, len);
 		writes++;
-		STAT_INC(st, writes);
+		stat_inc(&st->writes);
 		if (ret >= 0) {
-			STAT_INC(st, ok);
+			stat_inc(&st->ok);
 			continue;
 		}
 		failed = true;
-		STAT_INC(st, rejected);
+		stat_inc(&st->rejected);
 		CHECK(st, policy_errno_ok(errno),
 		      "policy write of %zu bytes at %lld: %s", len,
 		      (long long)off, strerror(errno));
 	}
 	CHECK(st, close(fd) == 0, "close: %s", strerror(errno));
-	STAT_INC(st, batches);
+	stat_inc(&st->batches);
 	alen = read_file(path, after, POLICY_MAX);
 	CHECK(st, alen >= 0, "read back: %s", strerror(-alen));
 	if (failed) {
 		/* A rejected batch leaves the previous policy in force. */
-		STAT_INC(st, batches_failed);
+		stat_inc(&st->batches_failed);
 		CHECK(st, !strcmp(before, after), "policy changed by a rejected batch");
 	} else {
 		CHECK(st, alen >= blen && !strncmp(before, after, blen),

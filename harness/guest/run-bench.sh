@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Guest job of `make bench` and of the bench smoke step of `make check`:
+# run ima_ns_bench, the full pass, or with imans.bench=smoke on the kernel
+# command line the seconds-long smoke pass. Its output ends with the
+# Markdown table and the JSON that harness/bench.sh keeps.
+set -euo pipefail
+
+bench=${1:-/kselftest/ima_ns/ima_ns_bench}
+mode=full
+# shellcheck disable=SC2013 # words, not lines
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	imans.bench=*) mode=${arg#imans.bench=} ;;
+	esac
+done
+
+# Console log level 5: warnings and worse still reach the console, the
+# audit records of thousands of registrations (KERN_NOTICE) do not; writing
+# them to the serial port would slow the run and run beside the timings.
+echo 5 >/proc/sys/kernel/printk
+
+args=()
+[ "$mode" = smoke ] && args=(-s)
+echo "# run-bench: $mode pass, kernel $(uname -r)," \
+	"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+"$bench" "${args[@]}"

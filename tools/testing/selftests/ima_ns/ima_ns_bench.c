@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark of IMA namespace policies: what an appraised open costs under a
+ * namespace rule compared with the same rule in the global policy and with
+ * no policy, whether ungoverned opens pay for registered namespaces, how
+ * first-open hashing compares with the kernel's own sha256, and what
+ * registering a namespace and appraising an exec cost.
+ *
+ * Meant for a guest run by QEMU TCG with -icount shift=0,sleep=off: the
+ * guest clock then advances one nanosecond per instruction, so the
+ * CLOCK_MONOTONIC figures below count instructions.  Elsewhere they are
+ * plain nanoseconds.  `make bench` runs it; it is built and installed with
+ * the kselftests but is not one of them.
+ *
+ * Usage: ima_ns_bench [-s]
+ *   -s  smoke pass: tiny counts and sizes, no goals judged
+ *
+ * Every scenario runs a warm-up and then several repetitions, and reports
+ * the median, minimum and maximum of the repetitions' per-call costs.
+ * Rules in the global policy cannot be removed, so the scenario that needs
+ * one (1b) runs last, once every namespace policy is gone.  The output ends
+ * with a Markdown table and a JSON document, framed by marker lines.
+ */
+
+#define _GNU_SOURCE
+#include <linux/elf.h>
+#include <sched.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include "common.h"
+
+#define BENCH_DIR	"/tmp/ima_ns_bench"
+#define OPEN_FILE	BENCH_DIR "/open"
+#define BAD_FILE	BENCH_DIR "/bad"
+#define TINY_FILE	BENCH_DIR "/tiny"
+#define TINY_BAD_FILE	BENCH_DIR "/tiny_bad"
+#define HASH_FILE	BENCH_DIR "/hash"
+#define MAX_MNT_NS	"/proc/sys/user/max_mnt_namespaces"
+
+/* The owner the rules select; nothing else on the system has it. */
+#define OWNER_BENCH	73000
+#define OWNER_STR	"73000"
+#define RULE_OPEN	"appraise fsmagic=" TMPFS_MAGIC_STR " fowner=" OWNER_STR "\n"
+#define RULE_EXEC	"appraise func=BPRM_CHECK fsmagic=" TMPFS_MAGIC_STR \
+			" fowner=" OWNER_STR "\n"
+/* The policy of scenario 3: three rules, none of them trivial. */
+#define RULES_CYCLE	RULE_OPEN RULE_EXEC "dont_appraise fsmagic=0x9fa0\n"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define OPEN_SIZE	4096
+#define MAX_REPS	9
+#define NR_POPS		4	/* registered namespace counts of 1(d) */
+#define NR_SIZES	3	/* file sizes of scenario 2 */
+#define NR_METHODS	3	/* IMA first open, AF_ALG, sha256sum */
+
+/* The samples; scenario numbers are those of the issue that asked for it. */
+enum {
+	S_OPEN_NONE,		/* 1(a) */
+	S_OPEN_GLOBAL,		/* 1(b) */
+	S_OPEN_NS,		/* 1(c) */
+	S_OPEN_UNREG,		/* 1(d), NR_POPS of them */
+	S_OPEN_NONE_AGAIN = S_OPEN_UNREG + NR_POPS,
+	S_HASH,			/* 2, NR_SIZES * NR_METHODS of them */
+	S_NS_BARE = S_HASH + NR_SIZES * NR_METHODS,	/* 3 */
+	S_NS_CYCLE,
+	S_EXEC_NONE,		/* 4 */
+	S_EXEC_BPRM,
+	NR_SAMPLES
+};
+
+enum { M_IMA, M_AF_ALG, M_SHA256SUM };
+
+struct sample {
+	char id[32];
+	char name[96];
+	unsigned long iters;
+	int reps;
+	double ns[MAX_REPS];	/* per call, one per repetition */
+	double med, min, max;
+};
+
+struct config {
+	int reps;
+	int hash_reps;
+	unsigned long open_iters;
+	unsigned long exec_iters;
+	unsigned long cycle_iters;
+	unsigned long hash_iters[NR_SIZES];
+	size_t sizes[NR_SIZES];
+	unsigned int pops[NR_POPS];
+};
+
+static const struct config full_config = {
+	.reps = 7,
+	.hash_reps = 5,
+	.open_iters = 2000,
+	.exec_iters = 100,
+	.cycle_iters = 20,
+	.hash_iters = { 40, 4, 1 },
+	.sizes = { 4096, 1 << 20, 64 << 20 },
+	.pops = { 1, 100, 1000, 10000 },
+};
+
+static const struct config smoke_config = {
+	.reps = 2,
+	.hash_reps = 2,
+	.open_iters = 20,
+	.exec_iters = 5,
+	.cycle_iters = 3,
+	.hash_iters = { 2, 1, 1 },
+	.sizes = { 4096, 64 << 10, 1 << 20 },
+	.pops = { 1, 2, 5, 10 },
+};
+
+static const struct config *cfg = &full_config;
+static bool smoke;
+/* In shared memory: the scenarios run in child processes. */
+static struct sample *samples;
+
+static void die(const char *what, int err)
+{
+	printf("# bench: FAIL: %s: %s\n", what, strerror(err));
+	fflush(stdout);
+	exit(1);
+}
+
+static void check(int ret, const char *what)
+{
+	if (ret)
+		die(what, ret < 0 ? -ret : EIO);
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void compute_stats(struct sample *s)
+{
+	double sorted[MAX_REPS];
+
+	if (!s->reps)
+		return;
+	memcpy(sorted, s->ns, s->reps * sizeof(sorted[0]));
+	qsort(sorted, s->reps, sizeof(sorted[0]), compare_double);
+	s->min = sorted[0];
+	s->max = sorted[s->reps - 1];
+	s->med = s->reps % 2 ? sorted[s->reps / 2] :
+		 (sorted[s->reps / 2 - 1] + sorted[s->reps / 2]) / 2;
+}
+
+/*
+ * Runs @op(@arg) @iters times per repetition, @reps times, after a warm-up
+ * of a tenth of @iters, and stores each repetition's mean per call in
+ * samples[@idx].  With @prep, every call is timed alone and @prep(@arg)
+ * runs untimed before it.  An error of @prep or @op ends the process.
+ */
+static void measure(int idx, const char *id, const char *name,
+		    unsigned long iters, int reps, int (*prep)(void *),
+		    int (*op)(void *), void *arg)
+{
+	struct sample *s = &samples[idx];
+	unsigned long i, warm = iters / 10 + 1;
+	unsigned long long total, start;
+	int r;
+
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->iters = iters;
+	s->reps = 0;
+	for (i = 0; i < warm; i++) {
+		if (prep)
+			check(prep(arg), name);
+		check(op(arg), name);
+	}
+	for (r = 0; r < reps && r < MAX_REPS; r++) {
+		total = 0;
+		if (prep) {
+			for (i = 0; i < iters; i++) {
+				check(prep(arg), name);
+				start = now_ns();
+				check(op(arg), name);
+				total += now_ns() - start;
+			}
+		} else {
+			start = now_ns();
+			for (i = 0; i < iters; i++)
+				check(op(arg), name);
+			total = now_ns() - start;
+		}
+		s->ns[r] = (double)total / iters;
+		s->reps++;
+	}
+	compute_stats(s);
+	printf("# bench: %-5s %-58s median %12.0f  min %12.0f  max %12.0f  (%lu x %d)\n",
+	       s->id, s->name, s->med, s->min, s->max, iters, s->reps);
+	fflush(stdout);
+}
+
+/* Runs @fn(@arg) in a child; a failed child ends the benchmark. */
+static void in_child(int (*fn)(void *), void *arg, const char *what)
+{
+	int status = run_child(fn, arg);
+
+	if (status)
+		die(what, status < 0 ? errno : EIO);
+}
+
+/* --- Operations ------------------------------------------------------- */
+
+static int open_read_close(void *path)
+{
+	static char buf[OPEN_SIZE];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, sizeof(buf));
+	close(fd);
+	return len == sizeof(buf) ? 0 : -EIO;
+}
+
+/* Runs @argv with stdout on /dev/null; returns 0 if it exited with 0. */
+static int spawn_wait(char *const argv[])
+{
+	posix_spawn_file_actions_t actions;
+	int status, err;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+	err = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (err)
+		return -err;
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return -EIO;
+}
+
+static int exec_tiny(void *path)
+{
+	char *argv[] = { path, "--exit", NULL };
+
+	return spawn_wait(argv);
+}
+
+/* Exits with the errno of an exec of @path: 0 means it ran. */
+static int exec_status(void *path)
+{
+	char *argv[] = { path, "--exit", NULL };
+
+	execve(path, argv, environ);
+	return errno;
+}
+
+/*
+ * One namespace's life: a child unshares its mount namespace and exits.
+ * With @policy, it also registers the namespace and loads RULES_CYCLE,
+ * and the namespace's exit tears the policy down.
+ */
+static int ns_child(void *policy)
+{
+	unsigned int nsid;
+
+	if (unshare(CLONE_NEWNS))
+		return 1;
+	if (!*(bool *)policy)
+		return 0;
+	nsid = current_mnt_ns();
+	if (register_ns(nsid) || load_policy(nsid, RULES_CYCLE))
+		return 2;
+	return 0;
+}
+
+static int ns_cycle(void *policy)
+{
+	return run_child(ns_child, policy) ? -EIO : 0;
+}
+
+/* --- Scenario 2: first-open hashing ----------------------------------- */
+
+struct hash_file {
+	const char *path;
+	unsigned char *data;
+	size_t size;
+	unsigned char xattr[2 + SHA256_LEN];
+};
+
+/* Setting security.ima again makes IMA forget the file's verdict. */
+static int reset_verdict(void *data)
+{
+	struct hash_file *h = data;
+
+	if (setxattr(h->path, "security.ima", h->xattr, sizeof(h->xattr), 0))
+		return -errno;
+	return 0;
+}
+
+static int open_close(void *data)
+{
+	struct hash_file *h = data;
+
+	return try_open(h->path);
+}
+
+static int af_alg_sha256(void *data)
+{
+	struct hash_file *h = data;
+	unsigned char digest[SHA256_LEN];
+	int err;
+
+	err = kernel_digest("sha256", h->data, h->size, digest, sizeof(digest));
+	if (!err && memcmp(digest, h->xattr + 2, SHA256_LEN))
+		err = -EIO;
+	return err;
+}
+
+static int run_sha256sum(void *data)
+{
+	struct hash_file *h = data;
+	char *argv[] = { "sha256sum", (char *)h->path, NULL };
+
+	return spawn_wait(argv);
+}
+
+/* "4 KiB" and "4K", "1 MiB" and "1M" */
+static void size_names(size_t size, char *name, char *id, size_t len)
+{
+	bool mib = size >= 1 << 20;
+	size_t n = size >> (mib ? 20 : 10);
+
+	snprintf(name, len, "%zu %s", n, mib ? "MiB" : "KiB");
+	snprintf(id, len, "%zu%c", n, mib ? 'M' : 'K');
+}
+
+static void bench_hashing(int n)
+{
+	struct hash_file h = { .path = HASH_FILE, .size = cfg->sizes[n] };
+	char size[24], sz[24], id[32], name[96];
+	int idx = S_HASH + n * NR_METHODS;
+	size_t i;
+
+	size_names(h.size, size, sz, sizeof(size));
+	h.data = malloc(h.size);
+	if (!h.data)
+		die("malloc", ENOMEM);
+	for (i = 0; i < h.size; i++)
+		h.data[i] = (i * 2654435761u) >> 24;
+	check(make_file(h.path, h.data, h.size, OWNER_BENCH, 0644),
+	      "create the file to hash");
+	h.xattr[0] = IMA_XATTR_DIGEST_NG;
+	h.xattr[1] = IMA_ALGO_SHA256;
+	check(kernel_digest("sha256", h.data, h.size, h.xattr + 2, SHA256_LEN),
+	      "AF_ALG sha256");
+	check(reset_verdict(&h), "set security.ima");
+
+	snprintf(id, sizeof(id), "2-%s-ima", sz);
+	snprintf(name, sizeof(name), "first open (hashing), %s, namespace rule",
+		 size);
+	measure(idx + M_IMA, id, name, cfg->hash_iters[n], cfg->hash_reps,
+		reset_verdict, open_close, &h);
+	snprintf(id, sizeof(id), "2-%s-afalg", sz);
+	snprintf(name, sizeof(name), "kernel sha256 through AF_ALG, %s", size);
+	measure(idx + M_AF_ALG, id, name, cfg->hash_iters[n], cfg->hash_reps,
+		NULL, af_alg_sha256, &h);
+	/* sha256sum opens the file: let that open find a cached verdict. */
+	check(try_open(h.path), "open the hashed file");
+	snprintf(id, sizeof(id), "2-%s-sum", sz);
+	snprintf(name, sizeof(name), "userspace sha256sum (fork+exec), %s",
+		 size);
+	measure(idx + M_SHA256SUM, id, name, cfg->hash_iters[n],
+		cfg->hash_reps, NULL, run_sha256sum, &h);
+	unlink(h.path);
+	free(h.data);
+}
+
+/* --- Scenario 4: a small static binary --------------------------------- */
+
+#if defined(__x86_64__)
+/* exit(0): xor %edi,%edi; mov $60,%eax; syscall */
+static const unsigned char tiny_code[] = {
+	0x31, 0xff, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05,
+};
+
+#define TINY_BASE	0x400000
+
+/* A static ELF executable of one segment that exits; returns its size. */
+static size_t make_tiny_elf(unsigned char *buf, size_t size)
+{
+	size_t len = sizeof(struct elf64_hdr) + sizeof(struct elf64_phdr) +
+		     sizeof(tiny_code);
+	struct elf64_hdr eh = {
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64,
+			     ELFDATA2LSB, EV_CURRENT },
+		.e_type = ET_EXEC,
+		.e_machine = EM_X86_64,
+		.e_version = EV_CURRENT,
+		.e_entry = TINY_BASE + sizeof(eh) + sizeof(struct elf64_phdr),
+		.e_phoff = sizeof(eh),
+		.e_ehsize = sizeof(eh),
+		.e_phentsize = sizeof(struct elf64_phdr),
+		.e_phnum = 1,
+	};
+	struct elf64_phdr ph = {
+		.p_type = PT_LOAD,
+		.p_flags = PF_R | PF_X,
+		.p_vaddr = TINY_BASE,
+		.p_paddr = TINY_BASE,
+		.p_filesz = len,
+		.p_memsz = len,
+		.p_align = 0x1000,
+	};
+
+	if (len > size)
+		return 0;
+	memcpy(buf, &eh, sizeof(eh));
+	memcpy(buf + sizeof(eh), &ph, sizeof(ph));
+	memcpy(buf + sizeof(eh) + sizeof(ph), tiny_code, sizeof(tiny_code));
+	return len;
+}
+#else
+/* Elsewhere, a copy of this program, which exits at once when so named. */
+static size_t make_tiny_elf(unsigned char *buf, size_t size)
+{
+	ssize_t len = read_file("/proc/self/exe", (char *)buf, size);
+
+	return len > 0 && (size_t)len < size - 1 ? len : 0;
+}
+#endif
+
+static void make_tiny_files(void)
+{
+	size_t size = 4 << 20, len;
+	unsigned char *elf = malloc(size);
+
+	if (!elf)
+		die("malloc", ENOMEM);
+	len = make_tiny_elf(elf, size);
+	if (!len)
+		die("build the small executable", EINVAL);
+	check(make_file(TINY_FILE, elf, len, OWNER_BENCH, 0755),
+	      "create " TINY_FILE);
+	check(set_ima_hash(TINY_FILE, elf, len, IMA_ALGO_SHA256, false),
+	      "hash " TINY_FILE);
+	check(make_file(TINY_BAD_FILE, elf, len, OWNER_BENCH, 0755),
+	      "create " TINY_BAD_FILE);
+	check(set_ima_hash(TINY_BAD_FILE, elf, len, IMA_ALGO_SHA256, true),
+	      "hash " TINY_BAD_FILE);
+	free(elf);
+}
+
+/* --- The governed scenarios -------------------------------------------- */
+
+static unsigned int enter_policy(const char *rules)
+{
+	unsigned int nsid = enter_registered_ns();
+
+	if (!nsid)
+		die("register a namespace", errno);
+	check(load_policy(nsid, rules), "load a namespace policy");
+	return nsid;
+}
+
+/* 1(c) and scenario 2, in a namespace governed by RULE_OPEN. */
+static int governed_open(void *arg)
+{
+	int n;
+
+	enter_policy(RULE_OPEN);
+	if (try_open(BAD_FILE) != -EACCES)
+		die("the namespace rule does not deny a bad hash", EPERM);
+	measure(S_OPEN_NS, "1c",
+		"open+read 4 KiB+close, namespace rule, verdict cached",
+		cfg->open_iters, cfg->reps, NULL, open_read_close, OPEN_FILE);
+	for (n = 0; n < NR_SIZES; n++)
+		bench_hashing(n);
+	return 0;
+}
+
+/* Scenario 4 under RULE_EXEC. */
+static int governed_exec(void *arg)
+{
+	enter_policy(RULE_EXEC);
+	if (run_child(exec_status, TINY_BAD_FILE) != EACCES)
+		die("the BPRM_CHECK rule does not deny a bad hash", EPERM);
+	measure(S_EXEC_BPRM, "4-bprm", "exec of a small static binary, BPRM_CHECK rule",
+		cfg->exec_iters, cfg->reps, NULL, exec_tiny, TINY_FILE);
+	return 0;
+}
+
+/* --- 1(d): many registered namespaces ----------------------------------- */
+
+struct holder {
+	pid_t pid;
+	int cmd;	/* the parent writes how many namespaces it wants */
+	int reply;	/* the holder answers 0 or -errno */
+};
+
+/*
+ * Creates one mount namespace, kept alive by a descriptor that stays open,
+ * and registers it.  Going back home first keeps each new namespace a copy
+ * of the ungoverned one, not of the last registered.
+ */
+static int add_namespace(int home)
+{
+	struct stat st;
+	int fd;
+
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	fd = open("/proc/self/ns/mnt", O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	if (setns(home, CLONE_NEWNS) || fstat(fd, &st))
+		return -errno;
+	return register_ns(st.st_ino);
+}
+
+static int holder_loop(int cmd, int reply)
+{
+	unsigned int count = 0, target;
+	int home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	int err = home < 0 ? -errno : 0;
+
+	while (read(cmd, &target, sizeof(target)) == sizeof(target)) {
+		while (!err && count < target) {
+			err = add_namespace(home);
+			count++;
+		}
+		if (write(reply, &err, sizeof(err)) != sizeof(err))
+			return 1;
+	}
+	return 0;
+}
+
+static void holder_start(struct holder *h, unsigned int max)
+{
+	struct rlimit rl = { max + 64, max + 64 };
+	int cmd[2], reply[2];
+
+	if (pipe(cmd) || pipe(reply))
+		die("pipe", errno);
+	h->pid = fork();
+	if (h->pid < 0)
+		die("fork", errno);
+	if (!h->pid) {
+		close(cmd[1]);
+		close(reply[0]);
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(1);
+		_exit(holder_loop(cmd[0], reply[1]));
+	}
+	close(cmd[0]);
+	close(reply[1]);
+	h->cmd = cmd[1];
+	h->reply = reply[0];
+}
+
+static void holder_grow(struct holder *h, unsigned int count)
+{
+	int err;
+
+	if (write(h->cmd, &count, sizeof(count)) != sizeof(count) ||
+	    read(h->reply, &err, sizeof(err)) != sizeof(err))
+		die("talk to the namespace holder", EPIPE);
+	check(err, "create and register namespaces");
+}
+
+/* Every namespace the holder kept dies with it. */
+static void holder_stop(struct holder *h)
+{
+	int status;
+
+	close(h->cmd);
+	close(h->reply);
+	if (waitpid(h->pid, &status, 0) != h->pid || status)
+		die("the namespace holder failed", EIO);
+}
+
+static int unregistered_open(void *data)
+{
+	int n = *(int *)data;
+	char id[16], name[96];
+
+	if (unshare(CLONE_NEWNS))
+		die("unshare", errno);
+	if (try_open(BAD_FILE))
+		die("a bad hash is denied in an ungoverned namespace", EPERM);
+	snprintf(id, sizeof(id), "1d-%u", cfg->pops[n]);
+	snprintf(name, sizeof(name),
+		 "same, unregistered namespace, %u registered", cfg->pops[n]);
+	measure(S_OPEN_UNREG + n, id, name, cfg->open_iters, cfg->reps, NULL,
+		open_read_close, OPEN_FILE);
+	return 0;
+}
+
+/* Lets more mount namespaces exist than the default limit allows. */
+static void raise_mnt_ns_limit(unsigned int want)
+{
+	char buf[32];
+	ssize_t len = read_file(MAX_MNT_NS, buf, sizeof(buf));
+
+	if (len < 0)
+		die(MAX_MNT_NS, -len);
+	if (strtoul(buf, NULL, 10) >= want)
+		return;
+	snprintf(buf, sizeof(buf), "%u\n", want);
+	len = write_file(MAX_MNT_NS, buf, strlen(buf));
+	if (len < 0)
+		die(MAX_MNT_NS, -len);
+}
+
+static void bench_registered(void)
+{
+	unsigned int max = cfg->pops[NR_POPS - 1];
+	struct holder h;
+	char buf[64];
+	int n;
+
+	raise_mnt_ns_limit(max + 1000);
+	holder_start(&h, max);
+	for (n = 0; n < NR_POPS; n++) {
+		holder_grow(&h, cfg->pops[n]);
+		in_child(unregistered_open, &n, "1(d)");
+	}
+	holder_stop(&h);
+	if (read_file(IMA_NAMESPACES, buf, sizeof(buf)) != 0)
+		die("namespaces stay registered after their end", EBUSY);
+	/* The policies are freed after a grace period, then the hooks idle. */
+	sleep(2);
+}
+
+/* --- Report -------------------------------------------------------------- */
+
+struct row {
+	int idx;
+	int base;	/* index of the baseline, or -1 */
+	double limit;	/* goal: ratio <= limit; 0 for none */
+	const char *goal;
+};
+
+static const struct row rows[] = {
+	{ S_OPEN_NONE, -1, 0, NULL },
+	{ S_OPEN_GLOBAL, S_OPEN_NONE, 0, NULL },
+	{ S_OPEN_NS, S_OPEN_GLOBAL, 1.02, "≤ 1.02" },
+	{ S_OPEN_NS, S_OPEN_NONE, 1.15, "≤ 1.15" },
+	{ S_OPEN_UNREG, S_OPEN_NONE, 0, NULL },
+	{ S_OPEN_UNREG + 1, S_OPEN_UNREG, 0, NULL },
+	{ S_OPEN_UNREG + 2, S_OPEN_UNREG, 0, NULL },
+	{ S_OPEN_UNREG + 3, S_OPEN_UNREG, 1.02, "≤ 1.02" },
+	{ S_OPEN_UNREG + 3, S_OPEN_NONE, 1.01, "≤ 1.01" },
+	{ S_OPEN_NONE_AGAIN, S_OPEN_NONE, 0, NULL },
+	{ S_HASH + 0 + M_IMA, S_HASH + 0 + M_AF_ALG, 0, NULL },
+	{ S_HASH + 0 + M_AF_ALG, -1, 0, NULL },
+	{ S_HASH + 0 + M_SHA256SUM, S_HASH + 0 + M_AF_ALG, 0, NULL },
+	{ S_HASH + 3 + M_IMA, S_HASH + 3 + M_AF_ALG, 0, NULL },
+	{ S_HASH + 3 + M_AF_ALG, -1, 0, NULL },
+	{ S_HASH + 3 + M_SHA256SUM, S_HASH + 3 + M_AF_ALG, 0, NULL },
+	{ S_HASH + 6 + M_IMA, S_HASH + 6 + M_AF_ALG, 1 / 0.9,
+	  "≤ 1.111 (≥ 0.9× AF_ALG throughput)" },
+	{ S_HASH + 6 + M_AF_ALG, -1, 0, NULL },
+	{ S_HASH + 6 + M_SHA256SUM, S_HASH + 6 + M_AF_ALG, 0, NULL },
+	{ S_NS_BARE, -1, 0, NULL },
+	{ S_NS_CYCLE, S_NS_BARE, 0, NULL },
+	{ S_EXEC_NONE, -1, 0, NULL },
+	{ S_EXEC_BPRM, S_EXEC_NONE, 0, NULL },
+};
+
+#define NR_ROWS	ARRAY_SIZE(rows)
+
+static double row_ratio(const struct row *r)
+{
+	return r->base < 0 ? 1 : samples[r->idx].med / samples[r->base].med;
+}
+
+static const char *row_result(const struct row *r)
+{
+	if (!r->limit)
+		return "";
+	if (smoke)
+		return "not judged";
+	return row_ratio(r) <= r->limit ? "PASS" : "MISS";
+}
+
+static void print_table(void)
+{
+	const struct row *r;
+	const struct sample *s;
+	char ratio[64];
+
+	printf("| Scenario | Median (instructions) | Min | Max | Ratio | Goal | Result |\n");
+	printf("|---|---:|---:|---:|---|---|---|\n");
+	for (r = rows; r < rows + NR_ROWS; r++) {
+		s = &samples[r->idx];
+		if (r->base < 0)
+			snprintf(ratio, sizeof(ratio), "baseline");
+		else
+			snprintf(ratio, sizeof(ratio), "%.3f vs %s",
+				 row_ratio(r), samples[r->base].id);
+		printf("| %s: %s | %.0f | %.0f | %.0f | %s | %s | %s |\n",
+		       s->id, s->name, s->med, s->min, s->max, ratio,
+		       r->goal ? r->goal : "", row_result(r));
+	}
+}
+
+static void print_goals(void)
+{
+	const struct row *r;
+
+	for (r = rows; r < rows + NR_ROWS; r++)
+		if (r->limit)
+			printf("%s: %s / %s = %.3f, goal %s\n",
+			       row_result(r), samples[r->idx].id,
+			       samples[r->base].id, row_ratio(r), r->goal);
+}
+
+static void print_json(void)
+{
+	const struct sample *s;
+	const struct row *r;
+	const char *sep = "";
+	struct utsname u;
+	int i;
+
+	uname(&u);
+	printf("{\n  \"kernel\": \"%s\",\n  \"kernel_build\": \"%s\",\n",
+	       u.release, u.version);
+	printf("  \"unit\": \"%s\",\n",
+	       "guest CLOCK_MONOTONIC ns per call, instructions under -icount shift=0");
+	printf("  \"smoke\": %s,\n  \"scenarios\": [\n", smoke ? "true" : "false");
+	for (s = samples; s < samples + NR_SAMPLES; s++) {
+		printf("    { \"id\": \"%s\", \"name\": \"%s\", \"iterations\": %lu, ",
+		       s->id, s->name, s->iters);
+		printf("\"median\": %.1f, \"min\": %.1f, \"max\": %.1f, \"reps\": [",
+		       s->med, s->min, s->max);
+		for (i = 0; i < s->reps; i++)
+			printf("%s%.1f", i ? ", " : "", s->ns[i]);
+		printf("] }%s\n", s + 1 < samples + NR_SAMPLES ? "," : "");
+	}
+	printf("  ],\n  \"goals\": [\n");
+	for (r = rows; r < rows + NR_ROWS; r++) {
+		if (!r->limit)
+			continue;
+		printf("%s    { \"scenario\": \"%s\", \"versus\": \"%s\", ",
+		       sep, samples[r->idx].id, samples[r->base].id);
+		printf("\"ratio\": %.4f, \"max_ratio\": %.4f, \"result\": \"%s\" }",
+		       row_ratio(r), r->limit, row_result(r));
+		sep = ",\n";
+	}
+	printf("\n  ]\n}\n");
+}
+
+/* --- Main ----------------------------------------------------------------- */
+
+static void setup_files(void)
+{
+	static unsigned char content[OPEN_SIZE];
+	size_t i;
+
+	if (mkdir(BENCH_DIR, 0755) && errno != EEXIST)
+		die("mkdir " BENCH_DIR, errno);
+	for (i = 0; i < sizeof(content); i++)
+		content[i] = 'a' + i % 26;
+	check(make_file(OPEN_FILE, content, sizeof(content), OWNER_BENCH, 0644),
+	      "create " OPEN_FILE);
+	check(set_ima_hash(OPEN_FILE, content, sizeof(content),
+			   IMA_ALGO_SHA256, false), "hash " OPEN_FILE);
+	check(make_file(BAD_FILE, content, sizeof(content), OWNER_BENCH, 0644),
+	      "create " BAD_FILE);
+	check(set_ima_hash(BAD_FILE, content, sizeof(content),
+			   IMA_ALGO_SHA256, true), "hash " BAD_FILE);
+	make_tiny_files();
+}
+
+/* Keeps the benchmark on one CPU: migrations would add noise. */
+static void pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+int main(int argc, char **argv)
+{
+	bool policy = true, no_policy = false;
+	ssize_t ret;
+	int opt;
+
+	if (argc == 2 && !strcmp(argv[1], "--exit"))
+		return 0;	/* the small executable, where not x86-64 */
+	while ((opt = getopt(argc, argv, "s")) != -1) {
+		if (opt != 's') {
+			fprintf(stderr, "usage: %s [-s]\n", argv[0]);
+			return 2;
+		}
+		smoke = true;
+		cfg = &smoke_config;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() || !ima_ns_available()) {
+		printf("# bench: SKIP: needs root, CONFIG_IMA_NS and ima_appraise=enforce_ns\n");
+		return 4;
+	}
+	samples = mmap(NULL, sizeof(*samples) * NR_SAMPLES,
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (samples == MAP_FAILED)
+		die("mmap", errno);
+	pin_to_cpu0();
+	setup_files();
+	printf("# bench: %s pass; figures are guest ns per call\n",
+	       smoke ? "smoke" : "full");
+
+	/* Nothing registered, no global rule. */
+	if (try_open(BAD_FILE))
+		die("a bad hash is denied without any policy", EPERM);
+	measure(S_OPEN_NONE, "1a", "open+read 4 KiB+close, no IMA policy",
+		cfg->open_iters, cfg->reps, NULL, open_read_close, OPEN_FILE);
+	measure(S_EXEC_NONE, "4-none", "exec of a small static binary, no policy",
+		cfg->exec_iters, cfg->reps, NULL, exec_tiny, TINY_FILE);
+	measure(S_NS_BARE, "3-bare", "unshare -m + exit (fork, wait)",
+		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &no_policy);
+
+	/* Namespace policies, each living as long as its child. */
+	in_child(governed_open, NULL, "1(c) and 2");
+	in_child(governed_exec, NULL, "4");
+	measure(S_NS_CYCLE, "3-cycle",
+		"same + register + 3-rule policy + teardown",
+		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &policy);
+	bench_registered();
+	measure(S_OPEN_NONE_AGAIN, "1a-2",
+		"open+read 4 KiB+close, no policy, again after 1(d)",
+		cfg->open_iters, cfg->reps, NULL, open_read_close, OPEN_FILE);
+
+	/* Last: a global rule stays for the rest of the boot. */
+	ret = write_file(IMA_DIR "/policy", RULE_OPEN, strlen(RULE_OPEN));
+	if (ret < 0)
+		die("load the global rule", -ret);
+	if (try_open(BAD_FILE) != -EACCES)
+		die("the global rule does not deny a bad hash", EPERM);
+	measure(S_OPEN_GLOBAL, "1b",
+		"open+read 4 KiB+close, global rule, verdict cached",
+		cfg->open_iters, cfg->reps, NULL, open_read_close, OPEN_FILE);
+
+	printf("--- ima_ns_bench: table ---\n");
+	print_table();
+	printf("--- ima_ns_bench: goals ---\n");
+	print_goals();
+	printf("--- ima_ns_bench: json ---\n");
+	print_json();
+	printf("--- ima_ns_bench: end ---\n");
+	return 0;
+}
