@@ -25,7 +25,8 @@ BZIMAGE       := $(OBJ)/arch/x86/boot/bzImage
 BZIMAGE_DBG   := $(OBJ_DBG)/arch/x86/boot/bzImage
 
 .PHONY: help deps base tree refresh kernel kernel-debug selftests initramfs \
-	vm-run shell demo check lint stress clean
+	vm-run shell demo check lint stress clean series series-lint series-check \
+	bench
 
 help:
 	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
@@ -78,6 +79,25 @@ demo: deps initramfs
 lint: $(TREE)/.git/ima-ns-base
 	$(H)/lint.sh $(TREE) $(TOP)
 
+## series: export the patch set as a format-patch series in out/series
+SERIES_DIR ?= $(BUILD)/series
+SERIES_OUT ?= $(TOP)/out/series
+MANIFEST   := $(H)/series.manifest
+series:
+	FORCE=1 $(H)/assemble-tree.sh "$$($(H)/get-base.sh $(BUILD))" \
+		$(SERIES_DIR)/linux $(TOP) >/dev/null
+	$(H)/series-commit.sh $(SERIES_DIR)/linux $(TOP) $(MANIFEST)
+	$(H)/series-export.sh $(SERIES_DIR)/linux $(MANIFEST) $(SERIES_OUT)
+
+## series-lint: make series, then checkpatch --strict on each patch
+series-lint: series
+	$(H)/series-lint.sh $(SERIES_DIR)/linux $(MANIFEST) $(SERIES_OUT)/*.patch
+
+## series-check: git am out/series onto the base; build and lint each patch
+series-check:
+	$(H)/series-check.sh $(SERIES_DIR)/linux $(SERIES_DIR)/obj $(MANIFEST) \
+		$(SERIES_OUT) $(FRAGMENTS)
+
 ## check: lint, build, boot; run the kselftests and KUnit; print a summary
 check: deps
 	$(H)/check.sh
@@ -93,6 +113,12 @@ STRESS_ARGS = imans.cycles=$(STRESS_CYCLES) imans.peak=$(STRESS_PEAK) \
 stress: kernel-debug initramfs
 	$(H)/stress-run.sh $(BZIMAGE_DBG) $(INITRD) "$(STRESS_ARGS) $(APPEND)"
 
+## bench: measure namespaced appraisal under QEMU -icount (guest ns =
+## instructions); table in README.md, details in results/bench/
+bench: initramfs
+	$(H)/bench.sh $(BZIMAGE) $(INITRD)
+
 ## clean: remove everything the build made (keeps the unpacked base)
 clean:
-	rm -rf $(TREE) $(OBJ) $(OBJ_DBG) $(KST) $(INITRD) $(BUILD)/vm out results
+	rm -rf $(TREE) $(OBJ) $(OBJ_DBG) $(KST) $(INITRD) $(BUILD)/vm out results \
+		$(BUILD)/series

@@ -7,6 +7,10 @@ obj=${2:?}
 shift 2
 mkdir -p "$obj"
 obj=$(realpath "$obj")
+# One build per object directory at a time: make vm-run and friends all
+# build the kernel first, and two makes in one O= corrupt each other.
+exec 9>"$obj/.build.lock"
+flock 9
 
 jobs=${JOBS:-$(nproc)}
 cc=gcc

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The body of `make check`: lint, build the kernel and the initramfs,
-# self-test the VM harness, then three boots: the kselftests and KUnit
+# self-test the VM harness, then four boots: the kselftests and KUnit
 # under ima_appraise=enforce_ns, the regression tests under plain enforce,
-# and the debug kernel (KASAN, lockdep, kmemleak) running the stress and
+# a smoke pass of the benchmark, and the debug kernel (KASAN, lockdep, kmemleak) running the stress and
 # fuzz suites. The last line of output is "N passed, N failed, N skipped";
 # exit non-zero if a test or step failed, no kselftest/KUnit test ran, or
 # a kernel console shows a splat.
@@ -83,6 +83,11 @@ step "test boot: ima_appraise=enforce_ns, kselftests and KUnit" \
 step "test boot: ima_appraise=enforce, no namespaces, no regression" \
 	env VM_RUN_DIR="$run_enforce" "$here/vm-run.sh" "$bz" "$initrd" \
 	"$here/guest/run-tests.sh" "ima_appraise=enforce ${APPEND:-}" || true
+
+# A seconds-long pass of the benchmark (make bench), so it cannot rot.
+step "bench smoke: ima_ns_bench -s, nothing judged" \
+	env VM_RUN_DIR="$top/build/vm/check-bench" "$here/vm-run.sh" "$bz" \
+	"$initrd" "$here/guest/run-bench.sh" "imans.bench=smoke ${APPEND:-}" || true
 
 step "make kernel-debug" kmake kernel-debug
 step "stress boot: debug kernel (KASAN, lockdep, kmemleak)" \

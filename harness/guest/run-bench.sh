@@ -19,8 +19,18 @@ done
 # them to the serial port would slow the run and run beside the timings.
 echo 5 >/proc/sys/kernel/printk
 
+# The kernel moves from the tsc-early clocksource to tsc about a second
+# after boot, with stop_machine(). Wait for it: if that lands during the
+# run, one CPU spins until the other joins, and under -icount its spinning
+# counts in the other's timings. No wait where the TSC is not used.
+cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
+for _ in $(seq 300); do
+	[ "$(cat $cs)" = tsc-early ] || break
+	sleep 0.1
+done
+
 args=()
 [ "$mode" = smoke ] && args=(-s)
 echo "# run-bench: $mode pass, kernel $(uname -r)," \
-	"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	"clocksource $(cat $cs)"
 "$bench" "${args[@]}"

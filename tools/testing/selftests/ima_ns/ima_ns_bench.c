@@ -640,6 +640,8 @@ static void bench_registered(void)
 	raise_mnt_ns_limit(max + 1000);
 	holder_start(&h, max);
 	for (n = 0; n < NR_POPS; n++) {
+		printf("# bench: registering namespaces up to %u\n",
+		       cfg->pops[n]);
 		holder_grow(&h, cfg->pops[n]);
 		in_child(unregistered_open, &n, "1(d)");
 	}

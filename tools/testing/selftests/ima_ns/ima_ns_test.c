@@ -669,6 +669,63 @@ TEST_F(ns, registered_child_keeps_inherited_policy)
 
 /* --- Appraisal ------------------------------------------------------------ */
 
+/* Every condition of the upstream grammar, evaluated for a namespace. */
+FIXTURE(condition) {
+	char dir[64];
+	char file[96];
+	unsigned int nsid;
+};
+
+FIXTURE_VARIANT(condition) {
+	const char *rule;
+	bool denied;	/* whether the rule matches a read by root of the file */
+};
+
+#define COND(_name, _rule, _denied) \
+	FIXTURE_VARIANT_ADD(condition, _name) { _rule "\n", _denied }
+
+COND(fsmagic_match, "appraise fsmagic=0x1021994 fowner=71452", true);
+COND(fsmagic_other, "appraise fsmagic=0x9fa0 fowner=71452", false);
+COND(fsname_match, "appraise fsname=tmpfs fowner=71452", true);
+COND(fsname_other, "appraise fsname=proc fowner=71452", false);
+COND(fsuuid_other, "appraise fsuuid=6a6e3b4b-7d1f-4e0a-9a29-5cbe5f7c4d21 fowner=71452", false);
+COND(fowner_gt, "appraise fsmagic=0x1021994 fowner>71451", true);
+COND(fowner_lt, "appraise fsmagic=0x1021994 fowner<71452", false);
+COND(fgroup_match, "appraise fsmagic=0x1021994 fgroup=71452", true);
+COND(fgroup_other, "appraise fsmagic=0x1021994 fgroup=1", false);
+COND(uid_match, "appraise fsmagic=0x1021994 fowner=71452 uid=0", true);
+COND(uid_other, "appraise fsmagic=0x1021994 fowner=71452 uid=1", false);
+COND(euid_match, "appraise fsmagic=0x1021994 fowner=71452 euid=0", true);
+COND(mask_read, "appraise func=FILE_CHECK mask=MAY_READ fsmagic=0x1021994 fowner=71452", true);
+COND(mask_write, "appraise func=FILE_CHECK mask=MAY_WRITE fsmagic=0x1021994 fowner=71452", false);
+COND(func_bprm_only, "appraise func=BPRM_CHECK fsmagic=0x1021994 fowner=71452", false);
+COND(dont_appraise_first, "dont_appraise fowner=71452\nappraise fsmagic=0x1021994", false);
+
+FIXTURE_SETUP(condition)
+{
+	self->nsid = 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns_cond.%d", getpid());
+	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
+	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	self->nsid = enter_registered_ns();
+	ASSERT_NE(0, self->nsid);
+}
+
+FIXTURE_TEARDOWN(condition)
+{
+	unlink(self->file);
+	rmdir(self->dir);
+}
+
+TEST_F(condition, matches_as_in_global_policy)
+{
+	ASSERT_EQ(0, load_policy(self->nsid, variant->rule));
+	EXPECT_EQ(variant->denied ? -EACCES : 0, try_open(self->file));
+}
+
 TEST_F(ns, good_hash_opens)
 {
 	char buf[64];
@@ -1224,6 +1281,249 @@ TEST_F(ns, container_root_cannot_set_hash)
 {
 	ASSERT_EQ(0, make_appraised(self->file, true));
 	EXPECT_EQ(EPERM, run_child(userns_set_xattr, self->file));
+}
+
+/* --- The privilege matrix ----------------------------------------------- */
+
+enum actor {
+	ACTOR_NOBODY,		/* an unprivileged user */
+	ACTOR_USERNS_ROOT,	/* root in a user namespace of its own */
+	ACTOR_NO_CAP,		/* root without CAP_SYS_ADMIN */
+	ACTOR_CONTAINER_ROOT,	/* user-namespace root inside namespace A */
+};
+
+FIXTURE(matrix) {
+	char dir[64];
+	char file[96];
+	int ready[2], release[2];	/* two holders: A registered, B not */
+	pid_t holder[2];
+	unsigned int nsid[2];
+	int ns_fd[2];
+	int host_ns;
+};
+
+FIXTURE_VARIANT(matrix) {
+	enum actor actor;
+	int register_errno;	/* writing "namespaces" */
+	int policy_errno;	/* opening <nsid>/policy for writing */
+};
+
+FIXTURE_VARIANT_ADD(matrix, nobody) { ACTOR_NOBODY, EACCES, EACCES };
+FIXTURE_VARIANT_ADD(matrix, userns_root) { ACTOR_USERNS_ROOT, EPERM, EPERM };
+FIXTURE_VARIANT_ADD(matrix, root_without_cap_sys_admin) {
+	ACTOR_NO_CAP, EPERM, EPERM };
+FIXTURE_VARIANT_ADD(matrix, container_root) {
+	ACTOR_CONTAINER_ROOT, EPERM, EPERM };
+
+FIXTURE_SETUP(matrix)
+{
+	char path[64];
+	int i;
+
+	self->holder[0] = 0;
+	self->holder[1] = 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns_matrix.%d",
+		 getpid());
+	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
+	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	ASSERT_EQ(0, make_appraised(self->file, false));
+	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->host_ns);
+	for (i = 0; i < 2; i++) {
+		self->holder[i] = spawn_ns_holder(&self->ready[i],
+						  &self->release[i]);
+		ASSERT_LT(0, self->holder[i]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt",
+			 self->holder[i]);
+		self->ns_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, self->ns_fd[i]);
+		self->nsid[i] = ns_inum(path);
+	}
+	ASSERT_EQ(0, register_ns(self->nsid[0]));
+	ASSERT_EQ(0, load_policy(self->nsid[0], RULE_NS));
+}
+
+FIXTURE_TEARDOWN(matrix)
+{
+	int i, status;
+
+	/* Each holder has a copy of the other's pipe: close both first. */
+	for (i = 0; i < 2; i++)
+		if (self->holder[i] > 0)
+			close(self->release[i]);
+	for (i = 0; i < 2; i++)
+		if (self->holder[i] > 0)
+			waitpid(self->holder[i], &status, 0);
+	unlink(self->file);
+	rmdir(self->dir);
+}
+
+/* Becomes the variant's actor; returns 0 or a step number. */
+static int become(enum actor actor, int ns_a)
+{
+	switch (actor) {
+	case ACTOR_NOBODY:
+		if (setns(ns_a, CLONE_NEWNS))
+			return 90;
+		return setresuid(65534, 65534, 65534) ? 91 : 0;
+	case ACTOR_USERNS_ROOT:
+		if (setns(ns_a, CLONE_NEWNS))
+			return 90;
+		return unshare(CLONE_NEWUSER) ? 92 : 0;
+	case ACTOR_NO_CAP:
+		if (setns(ns_a, CLONE_NEWNS))
+			return 90;
+		return drop_cap_sys_admin() ? 93 : 0;
+	case ACTOR_CONTAINER_ROOT:
+		/* A container: its user namespace is created inside A. */
+		if (setns(ns_a, CLONE_NEWNS) || unshare(CLONE_NEWUSER))
+			return 94;
+		return 0;
+	}
+	return 95;
+}
+
+struct matrix_op {
+	enum actor actor;
+	int ns_a;
+	int host_ns;
+	unsigned int nsid;
+	const char *path;
+};
+
+static int op_register(void *data)
+{
+	struct matrix_op *op = data;
+	int err = become(op->actor, op->ns_a);
+
+	return err ? err : -register_ns(op->nsid);
+}
+
+static int op_open_policy(void *data)
+{
+	struct matrix_op *op = data;
+	char path[96];
+	int err = become(op->actor, op->ns_a), fd;
+
+	if (err)
+		return err;
+	policy_path(op->nsid, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int op_set_hash(void *data)
+{
+	struct matrix_op *op = data;
+	int err = become(op->actor, op->ns_a);
+
+	return err ? err : -set_ima_hash(op->path, CONTENT, strlen(CONTENT),
+					 IMA_ALGO_SHA256, false);
+}
+
+static int op_remove_hash(void *data)
+{
+	struct matrix_op *op = data;
+	int err = become(op->actor, op->ns_a);
+
+	if (err)
+		return err;
+	return removexattr(op->path, "security.ima") ? errno : 0;
+}
+
+/* Tries every way out; returns 0 when the actor stayed governed. */
+static int op_escape(void *data)
+{
+	struct matrix_op *op = data;
+	char root[128], old[160];
+	int err = become(op->actor, op->ns_a);
+
+	if (err)
+		return err;
+	if (try_open(op->path) != -EACCES)
+		return 80;
+	/* setns() back to the host's namespace needs host privilege. */
+	if (!setns(op->host_ns, CLONE_NEWNS))
+		return 81;
+	if (errno != EPERM)
+		return 82;
+	/* unshare -m, where allowed, copies A's policy along. */
+	if (!unshare(CLONE_NEWNS) && try_open(op->path) != -EACCES)
+		return 83;
+	/* So does pivot_root into a tree of one's own. */
+	snprintf(root, sizeof(root), "%s.root", op->path);
+	snprintf(old, sizeof(old), "%s/old", root);
+	if (!mkdir(root, 0755) && !mount(root, root, NULL, MS_BIND, NULL) &&
+	    !mkdir(old, 0755) && !syscall(SYS_pivot_root, root, old)) {
+		char moved[160];
+
+		snprintf(moved, sizeof(moved), "/old%s", op->path);
+		if (try_open(moved) != -EACCES)
+			return 84;
+	}
+	return 0;
+}
+
+TEST_F(matrix, register_namespace)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[1], self->file };
+	char path[64];
+
+	EXPECT_EQ(variant->register_errno, run_child(op_register, &op));
+	snprintf(path, sizeof(path), IMA_DIR "/%u", self->nsid[1]);
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
+TEST_F(matrix, open_own_policy)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[0], self->file };
+
+	EXPECT_EQ(variant->policy_errno, run_child(op_open_policy, &op));
+}
+
+TEST_F(matrix, open_sibling_policy)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[1], self->file };
+
+	ASSERT_EQ(0, register_ns(self->nsid[1]));
+	EXPECT_EQ(variant->policy_errno, run_child(op_open_policy, &op));
+}
+
+TEST_F(matrix, set_hash)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[0], self->file };
+
+	EXPECT_EQ(EPERM, run_child(op_set_hash, &op));
+}
+
+TEST_F(matrix, remove_hash)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[0], self->file };
+
+	EXPECT_EQ(EPERM, run_child(op_remove_hash, &op));
+	EXPECT_EQ(0, getxattr(self->file, "security.ima", NULL, 0) <= 0);
+}
+
+TEST_F(matrix, cannot_escape)
+{
+	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
+				self->nsid[0], self->file };
+	char root[128];
+
+	EXPECT_EQ(0, run_child(op_escape, &op));
+	snprintf(root, sizeof(root), "%s.root", self->file);
+	umount2(root, MNT_DETACH);
+	rmdir(root);
 }
 
 /* --- Audit of policy events ---------------------------------------------- */
