@@ -16,7 +16,9 @@ jobs=${JOBS:-$(nproc)}
 cc=gcc
 if command -v ccache >/dev/null; then
 	cc="ccache gcc"
-	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$tree}
+	# Paths under the checkout are hashed relative, so a CI clone in
+	# another folder reuses this machine's cache.
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$(dirname "$tree")")}
 	export CCACHE_NOHASHDIR=1
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 fi

@@ -67,6 +67,9 @@ else
 	echo "---- lint: skipped, harness/lint.sh does not exist yet"
 	record ok lint "SKIP harness/lint.sh missing"
 fi
+# The upstream series: make series, then checkpatch on each patch. The
+# per-patch builds are make series-check, too slow for every check.
+step "series lint" kmake series-lint || true
 step "make kernel" kmake kernel
 step "make initramfs" kmake initramfs
 

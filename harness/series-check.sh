@@ -130,6 +130,15 @@ kdoc() {   # REV FILE
 	rm -rf "$d"
 }
 
+# Show the findings in FILE under LABEL, each as new or as allowed by
+# patch I's allow: lines; print how many are new.
+judge() {   # LABEL FILE I
+	"$here/series-allow.sh" "$manifest" "$3" <"$2" >"$log/judged"
+	sed -E "s/^new\t/  $1: /; s/^allowed\t/  $1: allowed: /" "$log/judged" >&2
+	grep '^allowed' "$log/judged" >>"$log/allowed" || true
+	grep -c '^new' "$log/judged" || true
+}
+
 # Compile the kselftest target DIR against OBJ's UAPI headers; print the
 # compiler's warnings.
 selftest_build() {   # DIR
@@ -157,6 +166,7 @@ start=$(date +%s)
 configure
 build "$log/base.build"
 extra_checks "$log/base" "${sources[@]}"
+: >"$log/allowed"
 cp "$log/base.build" "$log/seen.build"
 cp "$log/base.w1" "$log/prev.w1"
 cp "$log/base.sparse" "$log/prev.sparse"
@@ -182,19 +192,16 @@ for p in "${patches[@]}"; do
 	"$here/series-lint.sh" "$tree" "$manifest" "$p" >"$log/lint.tap" || true
 	grep -v '^TAP\|^1\.\.\|^# series-lint' "$log/lint.tap" | sed 's/^/  /'
 	n_cp=$(sed -nE 's/^(not )?ok .*: ([0-9]+) findings.*/\2/p' "$log/lint.tap")
+	grep '^# allowed' "$log/lint.tap" >>"$log/allowed" || true
 
-	n_kdoc=0
+	: >"$log/kdoc.new"
 	for f in "${changed[@]}"; do
 		case $f in
 		tools/*) continue ;;
 		*.[ch]) ;;
 		*) continue ;;
 		esac
-		added <(kdoc HEAD~1 "$f") <(kdoc HEAD "$f") >"$log/kdoc.new"
-		if [ -s "$log/kdoc.new" ]; then
-			sed 's/^/  kernel-doc: /' "$log/kdoc.new"
-			n_kdoc=$((n_kdoc + $(wc -l <"$log/kdoc.new")))
-		fi
+		added <(kdoc HEAD~1 "$f") <(kdoc HEAD "$f") >>"$log/kdoc.new"
 	done
 
 	if printf '%s\n' "${changed[@]}" | grep -q 'Kconfig'; then
@@ -216,9 +223,6 @@ for p in "${patches[@]}"; do
 	added "$log/prev.sparse" "$log/$i.sparse" >"$log/sparse.new"
 	cp "$log/$i.w1" "$log/prev.w1"
 	cp "$log/$i.sparse" "$log/prev.sparse"
-	sed 's/^/  build: /' "$log/build.new"
-	sed 's/^/  W=1: /' "$log/w1.new"
-	sed 's/^/  sparse: /' "$log/sparse.new"
 
 	: >"$log/st.new"
 	for d in $(printf '%s\n' "${changed[@]}" |
@@ -226,12 +230,12 @@ for p in "${patches[@]}"; do
 		[ -f "$tree/$d/Makefile" ] || continue
 		selftest_build "$d" >>"$log/st.new" || { echo "series-check: $d does not build" >&2; exit 1; }
 	done
-	sed 's/^/  selftests: /' "$log/st.new"
 
-	n_build=$(wc -l <"$log/build.new")
-	n_w1=$(wc -l <"$log/w1.new")
-	n_sparse=$(wc -l <"$log/sparse.new")
-	n_st=$(wc -l <"$log/st.new")
+	n_kdoc=$(judge kernel-doc "$log/kdoc.new" "$i")
+	n_build=$(judge build "$log/build.new" "$i")
+	n_w1=$(judge W=1 "$log/w1.new" "$i")
+	n_sparse=$(judge sparse "$log/sparse.new" "$i")
+	n_st=$(judge selftests "$log/st.new" "$i")
 	sum=$((n_cp + n_kdoc + n_build + n_w1 + n_sparse + n_st))
 	[ $sum = 0 ] || fail=1
 	total_cp=$((total_cp + n_cp)) total_kdoc=$((total_kdoc + n_kdoc))
@@ -252,8 +256,7 @@ kmake olddefconfig >/dev/null
 build "$log/off.build" || { echo "series-check: no build with CONFIG_IMA_NS=n" >&2; exit 1; }
 sort -u "$log/seen.build" >"$log/seen.sorted"
 sort -u "$log/off.build" | comm -13 "$log/seen.sorted" - >"$log/build.new"
-sed 's/^/  build: /' "$log/build.new"
-n_build=$(wc -l <"$log/build.new")
+n_build=$(judge build "$log/build.new" "$i")
 total_build=$((total_build + n_build))
 [ "$n_build" = 0 ] || fail=1
 echo "CONFIG_IMA_NS=n: build $n_build; $(elapsed "$start")"
@@ -261,5 +264,7 @@ echo "CONFIG_IMA_NS=n: build $n_build; $(elapsed "$start")"
 echo
 echo "series-check: ${#patches[@]} patches applied and built;" \
 	"new findings: checkpatch $total_cp, kernel-doc $total_kdoc, build $total_build," \
-	"W=1 $total_w1, sparse $total_sparse, selftests $total_st; total time $(elapsed "$t0")"
+	"W=1 $total_w1, sparse $total_sparse, selftests $total_st;" \
+	"$(grep -c . "$log/allowed" || true) allowed by $manifest (listed above);" \
+	"total time $(elapsed "$t0")"
 [ $fail = 0 ]

@@ -60,7 +60,7 @@ for f in "${!kind[@]}"; do
 	[ -n "${owner[$f]:-}" ] ||
 		die "$f is in no patch: add it to a files: line of $manifest"
 done
-while IFS=$'\t' read -r i f start until; do
+while IFS=$'\t' read -r i f _; do
 	[ "${kind[$f]:-}" = patch ] || die "patch $i: take: $f is not a <path>.patch"
 	[ "${owner[$f]}" -lt "$i" ] ||
 		die "patch $i: take: $f must come after its files: patch ${owner[$f]}"

@@ -3,7 +3,8 @@
 # (NNNN-*.patch; the cover letter is skipped), run from TREE. Prints TAP,
 # one test per patch, each finding after its test as a "# " line. A
 # finding whose type an allow: line of MANIFEST accepts for that patch is
-# shown with its reason and does not fail. Exit 1 on any other finding.
+# shown with its reason and does not fail (series-allow.sh). Exit 1 on
+# any other finding.
 set -euo pipefail
 
 tree=$(realpath "${1:?usage: series-lint.sh TREE MANIFEST PATCH...}")
@@ -27,21 +28,18 @@ failed=0
 for p in "${patches[@]}"; do
 	n=$((n + 1))
 	name=${p##*/}
-	allows=$("$here/series-manifest.sh" "$manifest" allows "$((10#${name%%-*}))")
 	# GIT_DIR: checkpatch must read the file as a patch, not look it up.
 	out=$(cd "$tree" && GIT_DIR=/nonexistent ./scripts/checkpatch.pl --strict \
 		--terse --show-types --no-summary --color=never "$p" 2>&1) || true
+	sorted=$("$here/series-allow.sh" "$manifest" "$((10#${name%%-*}))" \
+		<<<"${out//"$p":/}")
 	bad=() ok=()
-	while IFS= read -r line; do
-		[ -n "$line" ] || continue
-		type=$(sed -nE 's/.*(ERROR|WARNING|CHECK):([A-Z0-9_]+):.*/\2/p' <<<"$line")
-		reason=$(awk -F '\t' -v t="$type" '$1 == t { print $2; exit }' <<<"$allows")
-		if [ -n "$type" ] && [ -n "$reason" ]; then
-			ok+=("allowed: ${line#"$p":} ($reason)")
-		else
-			bad+=("${line#"$p":}")
-		fi
-	done <<<"$out"
+	while IFS=$'\t' read -r verdict line; do
+		case $verdict in
+		new) bad+=("$line") ;;
+		allowed) ok+=("allowed: $line") ;;
+		esac
+	done <<<"$sorted"
 	summary="${#bad[@]} findings, ${#ok[@]} allowed"
 	if [ ${#bad[@]} = 0 ]; then
 		echo "ok $n - checkpatch $name: $summary"

@@ -18,6 +18,9 @@ done
 # audit records of thousands of registrations (KERN_NOTICE) do not; writing
 # them to the serial port would slow the run and run beside the timings.
 echo 5 >/proc/sys/kernel/printk
+# Rate-limit printk_ratelimit() users again (init turns that off): without
+# auditd, every audit record past the backlog logs two lines of loss.
+echo 5 >/proc/sys/kernel/printk_ratelimit
 
 # The kernel moves from the tsc-early clocksource to tsc about a second
 # after boot, with stop_machine(). Wait for it: if that lands during the

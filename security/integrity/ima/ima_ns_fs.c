@@ -340,8 +340,7 @@ static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 		policy->nr_rules += list_count_nodes(&policy->staged);
 		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
 			   ima_rule_list_appraise_flags(&policy->staged));
-		list_splice_tail_init_rcu(&policy->staged, &policy->rules,
-					  synchronize_rcu);
+		ima_rule_list_publish(&policy->staged, &policy->rules);
 	} else {
 		ima_free_rule_list(&policy->staged);
 	}
