@@ -107,7 +107,7 @@ while [ $# -gt 0 ]; do
 	--kunit) label=kunit file=$2; shift 2; parser=parse_kunit ;;
 	*) echo "summarize-tap: unknown argument $1" >&2; exit 2 ;;
 	esac
-	sources+=("$label")
+	case " ${sources[*]} " in *" $label "*) ;; *) sources+=("$label") ;; esac
 	[ -f "$file" ] || continue
 	$parser "$file" | sed "s/^\([a-z]*\) /\1 $label /" >>"$records"
 done
