@@ -99,6 +99,7 @@ static inline bool ima_ns_active(void)
 }
 
 /* ima_ns_policy.c */
+bool __ima_ns_governs_current(void);
 struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid);
 struct ima_ns_policy *ima_ns_policy_get(struct ima_ns_policy *policy);
 void ima_ns_policy_put(struct ima_ns_policy *policy);
@@ -128,6 +129,11 @@ void ima_ns_fs_remove(struct dentry *dir);
 #else /* !CONFIG_IMA_NS */
 
 static inline bool ima_ns_active(void)
+{
+	return false;
+}
+
+static inline bool __ima_ns_governs_current(void)
 {
 	return false;
 }
@@ -172,6 +178,21 @@ static inline int ima_ns_fs_init(struct dentry *ima_dir)
 static inline int ima_any_policy_flag(void)
 {
 	return ima_policy_flag | (ima_ns_active() ? IMA_APPRAISE : 0);
+}
+
+/**
+ * ima_ns_governs_current - whether a namespace policy governs current
+ *
+ * Lets the open path of a task that no policy governs return as early as
+ * it does without namespace policies, however many other namespaces are
+ * registered.
+ *
+ * Context: Any context.
+ * Return: true if current's mount namespace has a policy.
+ */
+static inline bool ima_ns_governs_current(void)
+{
+	return ima_ns_active() && __ima_ns_governs_current();
 }
 
 #endif /* _SECURITY_INTEGRITY_IMA_NS_H */

@@ -114,6 +114,22 @@ const struct ima_ns_policy *ima_ns_current_policy(void)
 }
 
 /**
+ * __ima_ns_governs_current - whether current's mount namespace has a policy
+ *
+ * Context: Any context.
+ * Return: true if a namespace policy governs current.
+ */
+bool __ima_ns_governs_current(void)
+{
+	bool governed;
+
+	rcu_read_lock();
+	governed = ima_ns_current_policy();
+	rcu_read_unlock();
+	return governed;
+}
+
+/**
  * ima_ns_merge_algos - intersect two allow-lists of hash algorithms
  * @allowed: the list so far, 0 meaning "any"; updated
  * @more: a further list that must hold too, 0 meaning "any"
