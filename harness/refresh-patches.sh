@@ -21,7 +21,9 @@ while IFS= read -r f; do
 	tmp=$(mktemp)
 	git_tree diff --no-color --no-ext-diff base -- "$f" >"$tmp"
 	if cmp -s "$tmp" "$p"; then
+		# Up to date: mark it refreshed, for tools that compare mtimes.
 		rm -f "$tmp"
+		touch "$p"
 	else
 		mv "$tmp" "$p"
 		echo "refresh: wrote $f.patch"
