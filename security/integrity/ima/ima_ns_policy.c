@@ -116,17 +116,18 @@ const struct ima_ns_policy *ima_ns_current_policy(void)
 /**
  * __ima_ns_governs_current - whether current's mount namespace has a policy
  *
+ * Only the pointer's presence is tested, so no RCU read-side section is
+ * needed: current cannot change its own namespaces meanwhile.
+ *
  * Context: Any context.
  * Return: true if a namespace policy governs current.
  */
 bool __ima_ns_governs_current(void)
 {
-	bool governed;
+	struct nsproxy *nsproxy = current->nsproxy;
 
-	rcu_read_lock();
-	governed = ima_ns_current_policy();
-	rcu_read_unlock();
-	return governed;
+	return nsproxy && nsproxy->mnt_ns &&
+	       rcu_access_pointer(*mnt_ns_ima_policy(nsproxy->mnt_ns));
 }
 
 /**

@@ -1440,7 +1440,6 @@ static int op_remove_hash(void *data)
 static int op_escape(void *data)
 {
 	struct matrix_op *op = data;
-	char root[128], old[160];
 	int err = become(op->actor, op->ns_a);
 
 	if (err)
@@ -1452,19 +1451,16 @@ static int op_escape(void *data)
 		return 81;
 	if (errno != EPERM)
 		return 82;
-	/* unshare -m, where allowed, copies A's policy along. */
-	if (!unshare(CLONE_NEWNS) && try_open(op->path) != -EACCES)
-		return 83;
-	/* So does pivot_root into a tree of one's own. */
-	snprintf(root, sizeof(root), "%s.root", op->path);
-	snprintf(old, sizeof(old), "%s/old", root);
-	if (!mkdir(root, 0755) && !mount(root, root, NULL, MS_BIND, NULL) &&
-	    !mkdir(old, 0755) && !syscall(SYS_pivot_root, root, old)) {
-		char moved[160];
-
-		snprintf(moved, sizeof(moved), "/old%s", op->path);
-		if (try_open(moved) != -EACCES)
-			return 84;
+	/*
+	 * unshare -m copies A's policy along.  Without CAP_SYS_ADMIN in its
+	 * user namespace an actor may not unshare at all, and stays in A.
+	 */
+	if (unshare(CLONE_NEWNS)) {
+		if (errno != EPERM || op->actor == ACTOR_USERNS_ROOT ||
+		    op->actor == ACTOR_CONTAINER_ROOT)
+			return 83;
+	} else if (try_open(op->path) != -EACCES) {
+		return 84;
 	}
 	return 0;
 }
@@ -1518,12 +1514,7 @@ TEST_F(matrix, cannot_escape)
 {
 	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
 				self->nsid[0], self->file };
-	char root[128];
-
 	EXPECT_EQ(0, run_child(op_escape, &op));
-	snprintf(root, sizeof(root), "%s.root", self->file);
-	umount2(root, MNT_DETACH);
-	rmdir(root);
 }
 
 /* --- Audit of policy events ---------------------------------------------- */
