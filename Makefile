@@ -26,7 +26,7 @@ BZIMAGE_DBG   := $(OBJ_DBG)/arch/x86/boot/bzImage
 
 .PHONY: help deps base tree refresh kernel kernel-debug selftests initramfs \
 	vm-run shell demo check lint stress clean series series-lint series-check \
-	bench
+	bench docs
 
 help:
 	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
@@ -78,6 +78,11 @@ demo: deps initramfs
 ## lint: checkpatch --strict and kernel-doc -Wall on our files and hunks
 lint: $(TREE)/.git/ima-ns-base
 	$(H)/lint.sh $(TREE) $(TOP)
+
+## docs: build Documentation/security with Sphinx into build/docs; fail on
+## a warning about our pages
+docs: $(TREE)/.git/ima-ns-base
+	$(H)/build-docs.sh $(TREE) $(BUILD)/docs
 
 ## series: export the patch set as a format-patch series in out/series
 SERIES_DIR ?= $(BUILD)/series

@@ -72,6 +72,7 @@ fi
 # The upstream series: make series, then checkpatch on each patch. The
 # per-patch builds are make series-check, too slow for every check.
 step "series lint" kmake series-lint || true
+step "docs: Sphinx build of Documentation/security" kmake docs || true
 step "make kernel" kmake kernel
 step "make initramfs" kmake initramfs
 

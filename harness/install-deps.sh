@@ -7,7 +7,7 @@ pkgs=(
 	cpio xz-utils kmod ccache python3 perl git rsync
 	qemu-system-x86 busybox-static
 	attr ima-evm-utils keyutils util-linux openssl
-	sparse
+	sparse python3-sphinx
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -68,9 +68,22 @@ done <"$tmp/takes"
 
 # Print PATCH without the changes the rules in RULES withhold: added lines
 # are dropped and removed lines kept as context, for git apply --recount.
-# RULES holds "START<TAB>UNTIL" lines. Exit 3 if a rule matched nothing.
+# RULES holds "START<TAB>UNTIL" lines. A changed "/**" line goes with the
+# changed line after it, so that a kernel-doc comment moves with the name
+# line a rule matches. Exit 3 if a rule matched nothing.
 withhold() {   # RULES PATCH
 	awk -F '\t' -v rules="$1" '
+	function emit(l, h) {
+		if (!h)
+			print l
+		else if (l ~ /^-/)
+			print " " substr(l, 2)
+	}
+	function flush() {
+		if (pending != "")
+			emit(pending, pending_held)
+		pending = ""
+	}
 	BEGIN {
 		while ((getline rule < rules) > 0) {
 			split(rule, part, "\t")
@@ -80,6 +93,7 @@ withhold() {   # RULES PATCH
 	}
 	/^@@ / { hunk = 1 }
 	!hunk || !/^[-+]/ {
+		flush()
 		for (r = 1; r <= n; r++)
 			active[r] = 0
 		print
@@ -96,12 +110,18 @@ withhold() {   # RULES PATCH
 			if (active[r])
 				held = 1
 		}
-		if (!held)
-			print
-		else if (/^-/)
-			print " " line
+		if (pending != "")
+			emit(pending, held)
+		pending = ""
+		if (line == "/**") {
+			pending = $0
+			pending_held = held
+		} else {
+			emit($0, held)
+		}
 	}
 	END {
+		flush()
 		for (r = 1; r <= n; r++)
 			if (!fired[r]) {
 				print "no changed line matches " start[r] > "/dev/stderr"

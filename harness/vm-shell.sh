@@ -20,5 +20,5 @@ exec qemu-system-x86_64 \
 	-accel "$accel" -cpu "$cpu" -m 2G -smp "$smp" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$bz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 audit=1 oops=panic ima_appraise=enforce_ns imans.mode=shell $append" \
+	-append "console=ttyS0 panic=-1 oops=panic ima_appraise=enforce_ns imans.mode=shell $append" \
 	-serial mon:stdio

@@ -259,7 +259,7 @@ static ssize_t ima_ns_stage_rule(struct ima_ns_policy *policy, char *data)
 	if (data[0] == '/')
 		return -EINVAL;
 
-	result = ima_parse_rule_line(data, &policy->staged, true);
+	result = ima_parse_ns_rule_line(data, &policy->staged);
 	if (result >= 0 && policy->nr_rules +
 	    list_count_nodes(&policy->staged) > IMA_NS_MAX_RULES)
 		result = -ENOSPC;

@@ -1329,6 +1329,11 @@ FIXTURE_SETUP(matrix)
 	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
 	ASSERT_EQ(0, mkdir(self->dir, 0755));
 	ASSERT_EQ(0, make_appraised(self->file, false));
+	/* Mount points for pivot_to_tmpfs(). */
+	snprintf(path, sizeof(path), "%s/root", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/new", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
 	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, self->host_ns);
 	for (i = 0; i < 2; i++) {
@@ -1347,6 +1352,7 @@ FIXTURE_SETUP(matrix)
 
 FIXTURE_TEARDOWN(matrix)
 {
+	char path[96];
 	int i, status;
 
 	/* Each holder has a copy of the other's pipe: close both first. */
@@ -1357,6 +1363,10 @@ FIXTURE_TEARDOWN(matrix)
 		if (self->holder[i] > 0)
 			waitpid(self->holder[i], &status, 0);
 	unlink(self->file);
+	snprintf(path, sizeof(path), "%s/root", self->dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/new", self->dir);
+	rmdir(path);
 	rmdir(self->dir);
 }
 
@@ -1391,6 +1401,7 @@ struct matrix_op {
 	int host_ns;
 	unsigned int nsid;
 	const char *path;
+	const char *dir;	/* holds path, and root/ and new/ */
 };
 
 static int op_register(void *data)
@@ -1436,14 +1447,38 @@ static int op_remove_hash(void *data)
 	return removexattr(op->path, "security.ima") ? errno : 0;
 }
 
+/*
+ * Moves the root to a fresh tmpfs with pivot_root(2), as a container
+ * runtime does.  The initramfs root is not a mount with a parent, which
+ * pivot_root() needs, so chroot() into a recursive bind of it first.
+ * Returns 0 or the errno of the step that failed.
+ */
+static int pivot_to_tmpfs(const char *dir)
+{
+	char root[96], new[96];
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(new, sizeof(new), "%s/new", dir);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("/", root, NULL, MS_BIND | MS_REC, NULL) || chdir(root) ||
+	    chroot(".") || mount("none", new, "tmpfs", 0, NULL) ||
+	    chdir(new) || syscall(SYS_pivot_root, ".", ".") ||
+	    umount2(".", MNT_DETACH))
+		return errno;
+	return 0;
+}
+
 /* Tries every way out; returns 0 when the actor stayed governed. */
 static int op_escape(void *data)
 {
 	struct matrix_op *op = data;
-	int err = become(op->actor, op->ns_a);
+	int err = become(op->actor, op->ns_a), dfd, fd;
 
 	if (err)
 		return err;
+	dfd = open(op->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 85;
 	if (try_open(op->path) != -EACCES)
 		return 80;
 	/* setns() back to the host's namespace needs host privilege. */
@@ -1459,9 +1494,19 @@ static int op_escape(void *data)
 		if (errno != EPERM || op->actor == ACTOR_USERNS_ROOT ||
 		    op->actor == ACTOR_CONTAINER_ROOT)
 			return 83;
-	} else if (try_open(op->path) != -EACCES) {
-		return 84;
+		/* Nor may it pivot_root(). */
+		if (!syscall(SYS_pivot_root, ".", ".") || errno != EPERM)
+			return 86;
+		return 0;
 	}
+	if (try_open(op->path) != -EACCES)
+		return 84;
+	/* pivot_root() changes the root, not the namespace and its policy. */
+	if (pivot_to_tmpfs(op->dir))
+		return 87;
+	fd = openat(dfd, "file", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != EACCES)
+		return 88;
 	return 0;
 }
 
@@ -1513,7 +1558,8 @@ TEST_F(matrix, remove_hash)
 TEST_F(matrix, cannot_escape)
 {
 	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
-				self->nsid[0], self->file };
+				self->nsid[0], self->file, self->dir };
+
 	EXPECT_EQ(0, run_child(op_escape, &op));
 }
 
