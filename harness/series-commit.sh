@@ -62,18 +62,21 @@ for f in "${!kind[@]}"; do
 done
 while IFS=$'\t' read -r i f _; do
 	[ "${kind[$f]:-}" = patch ] || die "patch $i: take: $f is not a <path>.patch"
-	[ "${owner[$f]}" -lt "$i" ] ||
-		die "patch $i: take: $f must come after its files: patch ${owner[$f]}"
+	[ "${owner[$f]}" != "$i" ] ||
+		die "patch $i: take: $f is in this patch's files: already"
 done <"$tmp/takes"
 
 # Print PATCH without the changes the rules in RULES withhold: added lines
 # are dropped and removed lines kept as context, for git apply --recount.
-# RULES holds "START<TAB>UNTIL" lines. A changed "/**" line goes with the
-# changed line after it, so that a kernel-doc comment moves with the name
-# line a rule matches. Exit 3 if a rule matched nothing.
-withhold() {   # RULES PATCH
-	awk -F '\t' -v rules="$1" '
+# With KEEP=1, withhold every change except those. RULES holds
+# "START<TAB>UNTIL" lines. A changed "/**" line goes with the changed line
+# after it, so that a kernel-doc comment moves with the name line a rule
+# matches. Exit 3 if a rule matched nothing.
+withhold() {   # RULES PATCH [KEEP]
+	awk -F '\t' -v rules="$1" -v keep="${3:-0}" '
 	function emit(l, h) {
+		if (keep)
+			h = !h
 		if (!h)
 			print l
 		else if (l ~ /^-/)
@@ -131,17 +134,21 @@ withhold() {   # RULES PATCH
 	}' "$2"
 }
 
-# Write PATH as it stands after patch I.
+# Write PATH as it stands after patch I: before its files: patch, with only
+# the lines that take: rules of patches up to I give it; from then on, with
+# all but the lines of take: rules of later patches.
 write_state() {   # PATH I
-	local f=$1 i=$2 rules=$tmp/rules
+	local f=$1 i=$2 rules=$tmp/rules keep=0
 	mkdir -p "$tree/$(dirname "$f")"
 	if [ "${kind[$f]}" = new ]; then
 		cp "$repo/$f" "$tree/$f"
 		return
 	fi
-	awk -F '\t' -v f="$f" -v i="$i" '$2 == f && $1 > i { print $3 "\t" $4 }' \
+	[ "$i" -lt "${owner[$f]}" ] && keep=1
+	awk -F '\t' -v f="$f" -v i="$i" -v keep="$keep" \
+		'$2 == f && (keep ? $1 <= i : $1 > i) { print $3 "\t" $4 }' \
 		"$tmp/takes" >"$rules"
-	withhold "$rules" "$repo/$f.patch" >"$tmp/part.patch" ||
+	withhold "$rules" "$repo/$f.patch" "$keep" >"$tmp/part.patch" ||
 		die "$f: a take: rule of $manifest does not match $f.patch"
 	git_tree show "base:$f" >"$tree/$f"
 	if awk '/^@@ /{ h = 1 } h && /^[-+]/{ c = 1 } END { exit !c }' \

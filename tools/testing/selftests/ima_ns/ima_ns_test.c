@@ -481,6 +481,9 @@ FIXTURE_VARIANT_ADD(bad_rule, unknown_keyword) { "appraise frobnicate=1\n" };
 FIXTURE_VARIANT_ADD(bad_rule, measure) { "measure func=FILE_CHECK\n" };
 FIXTURE_VARIANT_ADD(bad_rule, audit) { "audit func=BPRM_CHECK\n" };
 FIXTURE_VARIANT_ADD(bad_rule, hash) { "hash func=FILE_CHECK\n" };
+/* Parsed, then refused: the debug boot's kmemleak scan sees its label list. */
+FIXTURE_VARIANT_ADD(bad_rule, measure_label) {
+	"measure func=CRITICAL_DATA label=selinux\n" };
 FIXTURE_VARIANT_ADD(bad_rule, setxattr_check) {
 	"appraise func=SETXATTR_CHECK appraise_algos=sha256\n" };
 FIXTURE_VARIANT_ADD(bad_rule, bad_func) { "appraise func=NOPE_CHECK\n" };
