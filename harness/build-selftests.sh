@@ -2,6 +2,7 @@
 # Build the kselftest targets (default: ima_ns) of TREE against the UAPI
 # headers of OBJ, out of tree, and install them into DEST/<target>.
 # Incremental: make rebuilds what changed; unchanged files keep mtimes.
+# Fails on a compiler warning in what it rebuilds.
 set -euo pipefail
 
 tree=$(realpath "${1:?usage: build-selftests.sh TREE OBJ DEST}")
@@ -32,9 +33,15 @@ for t in $targets; do
 	rm -rf "${build:?}/$t.install"
 	# The target's own Makefile, not the top level's: that one reinstalls
 	# the runner scripts on every run.
-	make -s -C "$src" OUTPUT="$build/$t" \
+	# A compiler warning fails the build, as it would in series-check.
+	if ! make -s -C "$src" OUTPUT="$build/$t" \
 		KHDR_INCLUDES="-isystem $obj/usr/include" \
-		INSTALL_PATH="$build/$t.install" install >/dev/null
+		INSTALL_PATH="$build/$t.install" install >/dev/null 2>"$build/$t.err" ||
+		grep -q 'warning:' "$build/$t.err"; then
+		cat "$build/$t.err" >&2
+		echo "build-selftests: $t: the build failed or warned" >&2
+		exit 1
+	fi
 	# Which installed files are tests (not helpers), as the top level's
 	# kselftest-list.txt has them: "<target>:<program>" lines.
 	make -s -C "$src" OUTPUT="$build/$t" COLLECTION="$t" emit_tests \

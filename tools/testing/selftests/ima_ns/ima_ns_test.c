@@ -1320,7 +1320,7 @@ FIXTURE_VARIANT_ADD(matrix, container_root) {
 
 FIXTURE_SETUP(matrix)
 {
-	char path[64];
+	char path[96];
 	int i;
 
 	self->holder[0] = 0;
