@@ -8,11 +8,13 @@ set -euo pipefail
 tree=$(realpath "${1:?usage: build-docs.sh TREE OBJ}")
 obj=$(realpath -m "${2:?}")
 page=$obj/Documentation/output/security/ima-namespaces.html
-ours='ima-namespaces|securityfs-ima-namespaces'
+ours='ima-namespaces'
 
 mkdir -p "$obj"
 rm -f "$page"
-make -s -C "$tree" O="$obj" SPHINXDIRS=security htmldocs >"$obj/docs.log" 2>&1 || {
+# -E: read every page again, so that warnings come back on every run.
+make -s -C "$tree" O="$obj" SPHINXDIRS=security SPHINXOPTS=-E htmldocs \
+	>"$obj/docs.log" 2>&1 || {
 	cat "$obj/docs.log" >&2
 	echo "build-docs: Sphinx failed" >&2
 	exit 1
@@ -27,7 +29,11 @@ if echo "$warnings" | grep -E "$ours"; then
 	exit 1
 fi
 [ -s "$page" ] || { echo "build-docs: FAIL: $page was not written" >&2; exit 1; }
-abi=$(cd "$tree" && perl scripts/get_abi.pl validate --dir Documentation/ABI 2>&1)
+abi=$(cd "$tree" && perl scripts/get_abi.pl validate --dir Documentation/ABI 2>&1) || {
+	echo "$abi" >&2
+	echo "build-docs: FAIL: get_abi.pl validate failed" >&2
+	exit 1
+}
 if echo "$abi" | grep -E "$ours"; then
 	echo "build-docs: FAIL: get_abi.pl finds fault with our ABI entries" >&2
 	exit 1

@@ -33,13 +33,16 @@ for t in $targets; do
 	rm -rf "${build:?}/$t.install"
 	# The target's own Makefile, not the top level's: that one reinstalls
 	# the runner scripts on every run.
-	# A compiler warning fails the build, as it would in series-check.
+	# A compiler warning fails the build, as it would in series-check;
+	# the objects go, so that the next run compiles and warns again.
 	if ! make -s -C "$src" OUTPUT="$build/$t" \
 		KHDR_INCLUDES="-isystem $obj/usr/include" \
 		INSTALL_PATH="$build/$t.install" install >/dev/null 2>"$build/$t.err" ||
-		grep -q 'warning:' "$build/$t.err"; then
+		grep -qE '^[^ :]+:[0-9]+(:[0-9]+)?: warning:|^cc1: warning:' \
+			"$build/$t.err"; then
 		cat "$build/$t.err" >&2
 		echo "build-selftests: $t: the build failed or warned" >&2
+		rm -rf "${build:?}/$t"
 		exit 1
 	fi
 	# Which installed files are tests (not helpers), as the top level's

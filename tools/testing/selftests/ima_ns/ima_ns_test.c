@@ -1454,9 +1454,10 @@ static int op_remove_hash(void *data)
  * Moves the root to a fresh tmpfs with pivot_root(2), as a container
  * runtime does.  The initramfs root is not a mount with a parent, which
  * pivot_root() needs, so chroot() into a recursive bind of it first.
+ * *@old_dir is then @dir in that bind, which ends up detached.
  * Returns 0 or the errno of the step that failed.
  */
-static int pivot_to_tmpfs(const char *dir)
+static int pivot_to_tmpfs(const char *dir, int *old_dir)
 {
 	char root[96], new[96];
 
@@ -1464,18 +1465,33 @@ static int pivot_to_tmpfs(const char *dir)
 	snprintf(new, sizeof(new), "%s/new", dir);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("/", root, NULL, MS_BIND | MS_REC, NULL) || chdir(root) ||
-	    chroot(".") || mount("none", new, "tmpfs", 0, NULL) ||
+	    chroot("."))
+		return errno;
+	*old_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*old_dir < 0 || mount("none", new, "tmpfs", 0, NULL) ||
 	    chdir(new) || syscall(SYS_pivot_root, ".", ".") ||
 	    umount2(".", MNT_DETACH))
 		return errno;
 	return 0;
 }
 
+/* 0 if opening @name under @dirfd is refused with EACCES. */
+static int open_denied_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno != EACCES;
+}
+
 /* Tries every way out; returns 0 when the actor stayed governed. */
 static int op_escape(void *data)
 {
 	struct matrix_op *op = data;
-	int err = become(op->actor, op->ns_a), dfd, fd;
+	int err = become(op->actor, op->ns_a), dfd, old_dir = -1;
 
 	if (err)
 		return err;
@@ -1504,12 +1520,17 @@ static int op_escape(void *data)
 	}
 	if (try_open(op->path) != -EACCES)
 		return 84;
-	/* pivot_root() changes the root, not the namespace and its policy. */
-	if (pivot_to_tmpfs(op->dir))
+	/*
+	 * pivot_root() changes the root, not the namespace and its policy:
+	 * the file stays refused through the mount tree left behind, and
+	 * through the one the pivot detached.
+	 */
+	if (pivot_to_tmpfs(op->dir, &old_dir))
 		return 87;
-	fd = openat(dfd, "file", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 || errno != EACCES)
+	if (open_denied_at(dfd, "file"))
 		return 88;
+	if (open_denied_at(old_dir, "file"))
+		return 89;
 	return 0;
 }
 
