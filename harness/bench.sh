@@ -31,6 +31,7 @@ VM_QEMU_ARGS="-icount shift=0,sleep=off" VM_RUN_DIR=$run \
 	"tsc=reliable kunit.enable=0 loglevel=5 imans.bench=full ${APPEND:-}" ||
 	rc=$?
 wall=$(($(date +%s) - start))
+[ -f "$run/output.log" ] || { echo "bench: FAIL: no guest output in $run" >&2; exit 1; }
 tr -d '\r' <"$run/output.log" >"$res/output.log"
 cp "$run/console.log" "$res/console.log"
 

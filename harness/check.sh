@@ -2,8 +2,8 @@
 # The body of `make check`: lint, build the kernel and the initramfs,
 # self-test the VM harness, then four boots: the kselftests and KUnit
 # under ima_appraise=enforce_ns, the regression tests under plain enforce,
-# a smoke pass of the benchmark, and the debug kernel (KASAN, lockdep, kmemleak) running the stress and
-# fuzz suites. The last line of output is "N passed, N failed, N skipped";
+# a smoke pass of the benchmark, and the debug kernel (KASAN, lockdep,
+# kmemleak) running the stress and fuzz suites. The last line of output is "N passed, N failed, N skipped";
 # exit non-zero if a test or step failed, no kselftest/KUnit test ran, or
 # a kernel console shows a splat.
 set -euo pipefail
@@ -24,7 +24,7 @@ run_stress=$top/build/vm/check-stress
 cycles=${CHECK_STRESS_CYCLES:-2000}
 peak=${CHECK_STRESS_PEAK:-200}
 fuzz=${CHECK_FUZZ_WRITES:-20000}
-rm -rf "$out" "$run" "$run_enforce" "$run_stress"
+rm -rf "$out" "$run" "$run_enforce" "$run_stress" "$top/build/vm/check-bench"
 mkdir -p "$out"
 steps=$out/steps.tap
 : >"$steps"

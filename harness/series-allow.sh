@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sort the findings on stdin, one a line, for patch N of MANIFEST: print
 # "new<TAB>FINDING" or, when the KEY of one of the patch's allow: lines
-# occurs in it, "allowed<TAB>FINDING (REASON)". A checkpatch finding holds
-# its type (":TYPE:"), so a type is a KEY.
+# occurs in it, "allowed<TAB>FINDING (REASON)". A KEY in capitals and
+# underscores is a checkpatch type and must stand whole, as ":TYPE:", so
+# that BRACES does not allow UNNECESSARY_BRACES; any other KEY is text.
 set -euo pipefail
 
 manifest=${1:?usage: series-allow.sh MANIFEST N <FINDINGS}
@@ -23,7 +24,7 @@ BEGIN {
 }
 NF {
 	for (i = 1; i <= n; i++)
-		if (index($0, key[i])) {
+		if (key[i] ~ /^[A-Z_]+$/ ? index($0, ":" key[i] ":") : index($0, key[i])) {
 			print "allowed\t" $0 " (" reason[i] ")"
 			next
 		}

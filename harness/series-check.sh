@@ -8,6 +8,7 @@
 # count. OBJ starts empty: the base build is the reference. Exit 1 if a
 # patch does not apply or build, or on any new finding.
 set -euo pipefail
+shopt -s inherit_errexit   # a failing helper inside $(...) stops the check
 
 tree=$(realpath "${1:?usage: series-check.sh TREE OBJ MANIFEST SERIES_DIR FRAGMENT...}")
 obj=${2:?}
@@ -189,9 +190,13 @@ for p in "${patches[@]}"; do
 	fi
 	mapfile -t changed < <(git_tree diff --name-only HEAD~1 HEAD)
 
-	"$here/series-lint.sh" "$tree" "$manifest" "$p" >"$log/lint.tap" || true
+	rc=0
+	"$here/series-lint.sh" "$tree" "$manifest" "$p" >"$log/lint.tap" || rc=$?
 	grep -v '^TAP\|^1\.\.\|^# series-lint' "$log/lint.tap" | sed 's/^/  /'
 	n_cp=$(sed -nE 's/^(not )?ok .*: ([0-9]+) findings.*/\2/p' "$log/lint.tap")
+	# Exit 1 means findings; anything else, or no count, a broken lint.
+	[ "$rc" -le 1 ] && [ -n "$n_cp" ] ||
+		{ echo "series-check: series-lint.sh failed ($rc)" >&2; exit 1; }
 	grep '^# allowed' "$log/lint.tap" >>"$log/allowed" || true
 
 	: >"$log/kdoc.new"

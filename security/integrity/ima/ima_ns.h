@@ -109,8 +109,8 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 			enum ima_hooks func, int mask,
 			unsigned int *allowed_algos);
 int ima_ns_appraise_flags(void);
-void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
-				   unsigned int allowed_algos);
+void __ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
+				     unsigned int allowed_algos);
 
 /* ima_ns_registry.c */
 int ima_ns_parse_id(const char *buf, size_t len, unsigned int *nsid);
@@ -152,9 +152,9 @@ static inline int ima_ns_appraise_flags(void)
 	return 0;
 }
 
-static inline void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint,
-						 int action,
-						 unsigned int allowed_algos)
+static inline void
+__ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
+				unsigned int allowed_algos)
 {
 }
 
@@ -193,6 +193,25 @@ static inline int ima_any_policy_flag(void)
 static inline bool ima_ns_governs_current(void)
 {
 	return ima_ns_active() && __ima_ns_governs_current();
+}
+
+/**
+ * ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
+ * @iint: the inode's integrity cache
+ * @action: the action about to be applied, with its rule flags
+ * @allowed_algos: the hash algorithms the matching rules allow, 0 for any
+ *
+ * Inline, so that the open path pays a static branch, not a call, while no
+ * namespace policy exists.  See __ima_ns_forget_foreign_verdict().
+ *
+ * Context: Process context with @iint->mutex held.
+ */
+static inline void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint,
+						 int action,
+						 unsigned int allowed_algos)
+{
+	if (ima_ns_active() && (action & IMA_APPRAISE))
+		__ima_ns_forget_foreign_verdict(iint, action, allowed_algos);
 }
 
 #endif /* _SECURITY_INTEGRITY_IMA_NS_H */

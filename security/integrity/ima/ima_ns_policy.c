@@ -223,7 +223,7 @@ int ima_ns_appraise_flags(void)
 }
 
 /**
- * ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
+ * __ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
  * @iint: the inode's integrity cache
  * @action: the action about to be applied, with its rule flags
  * @allowed_algos: the hash algorithms the matching rules allow, 0 for any
@@ -233,17 +233,15 @@ int ima_ns_appraise_flags(void)
  * for another (say, signature required), in either direction.  Forget the
  * cached appraisal when the verdict flags differ, or when the cached hash
  * uses an algorithm the current rules do not allow; the caller then
- * appraises again.
+ * appraises again.  Called only while a namespace policy exists, for an
+ * action that appraises.
  *
  * Context: Process context with @iint->mutex held.
  */
-void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
-				   unsigned int allowed_algos)
+void __ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
+				     unsigned int allowed_algos)
 {
 	lockdep_assert_held(&iint->mutex);
-
-	if (!ima_ns_active() || !(action & IMA_APPRAISE))
-		return;
 
 	if ((iint->flags & IMA_NS_VERDICT_FLAGS) !=
 	    (action & IMA_NS_VERDICT_FLAGS) ||

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 
@@ -552,10 +553,26 @@ static int drop_cap_sys_admin(void)
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
 
-	if (syscall(SYS_capget, &hdr, data))
+	/* For good: not effective, permitted, inheritable or in the bset. */
+	if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) ||
+	    syscall(SYS_capget, &hdr, data))
 		return -1;
 	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
+	data[0].inheritable &= ~(1U << CAP_SYS_ADMIN);
 	return syscall(SYS_capset, &hdr, data);
+}
+
+/* Whether CAP_SYS_ADMIN can be made effective again. */
+static bool cap_sys_admin_raisable(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;
+	data[0].effective |= 1U << CAP_SYS_ADMIN;
+	return !syscall(SYS_capset, &hdr, data);
 }
 
 static int open_policy_without_cap(void *path)
@@ -672,7 +689,10 @@ TEST_F(ns, registered_child_keeps_inherited_policy)
 
 /* --- Appraisal ------------------------------------------------------------ */
 
-/* Every condition of the upstream grammar, evaluated for a namespace. */
+/*
+ * The file and owner conditions of the upstream grammar, each with a
+ * matching and a non-matching value, evaluated for a namespace policy.
+ */
 FIXTURE(condition) {
 	char dir[64];
 	char file[96];
@@ -693,12 +713,14 @@ COND(fsname_match, "appraise fsname=tmpfs fowner=71452", true);
 COND(fsname_other, "appraise fsname=proc fowner=71452", false);
 COND(fsuuid_other, "appraise fsuuid=6a6e3b4b-7d1f-4e0a-9a29-5cbe5f7c4d21 fowner=71452", false);
 COND(fowner_gt, "appraise fsmagic=0x1021994 fowner>71451", true);
+COND(fowner_gt_not, "appraise fsmagic=0x1021994 fowner>71452", false);
 COND(fowner_lt, "appraise fsmagic=0x1021994 fowner<71452", false);
 COND(fgroup_match, "appraise fsmagic=0x1021994 fgroup=71452", true);
 COND(fgroup_other, "appraise fsmagic=0x1021994 fgroup=1", false);
 COND(uid_match, "appraise fsmagic=0x1021994 fowner=71452 uid=0", true);
 COND(uid_other, "appraise fsmagic=0x1021994 fowner=71452 uid=1", false);
 COND(euid_match, "appraise fsmagic=0x1021994 fowner=71452 euid=0", true);
+COND(euid_other, "appraise fsmagic=0x1021994 fowner=71452 euid=1", false);
 COND(mask_read, "appraise func=FILE_CHECK mask=MAY_READ fsmagic=0x1021994 fowner=71452", true);
 COND(mask_write, "appraise func=FILE_CHECK mask=MAY_WRITE fsmagic=0x1021994 fowner=71452", false);
 COND(func_bprm_only, "appraise func=BPRM_CHECK fsmagic=0x1021994 fowner=71452", false);
@@ -723,7 +745,7 @@ FIXTURE_TEARDOWN(condition)
 	rmdir(self->dir);
 }
 
-TEST_F(condition, matches_as_in_global_policy)
+TEST_F(condition, matches_as_expected)
 {
 	ASSERT_EQ(0, load_policy(self->nsid, variant->rule));
 	EXPECT_EQ(variant->denied ? -EACCES : 0, try_open(self->file));
@@ -1292,7 +1314,7 @@ enum actor {
 	ACTOR_NOBODY,		/* an unprivileged user */
 	ACTOR_USERNS_ROOT,	/* root in a user namespace of its own */
 	ACTOR_NO_CAP,		/* root without CAP_SYS_ADMIN */
-	ACTOR_CONTAINER_ROOT,	/* user-namespace root inside namespace A */
+	ACTOR_CONTAINER_ROOT,	/* root of a user and mount namespace made in A */
 };
 
 FIXTURE(matrix) {
@@ -1390,8 +1412,13 @@ static int become(enum actor actor, int ns_a)
 			return 90;
 		return drop_cap_sys_admin() ? 93 : 0;
 	case ACTOR_CONTAINER_ROOT:
-		/* A container: its user namespace is created inside A. */
-		if (setns(ns_a, CLONE_NEWNS) || unshare(CLONE_NEWUSER))
+		/*
+		 * A container: its user namespace and the mount namespace that
+		 * namespace owns are made in A, so it has CAP_SYS_ADMIN over
+		 * its own mounts, and A's policy along.
+		 */
+		if (setns(ns_a, CLONE_NEWNS) ||
+		    unshare(CLONE_NEWUSER | CLONE_NEWNS))
 			return 94;
 		return 0;
 	}
@@ -1405,6 +1432,7 @@ struct matrix_op {
 	unsigned int nsid;
 	const char *path;
 	const char *dir;	/* holds path, and root/ and new/ */
+	int ns_b;		/* an ungoverned sibling of A */
 };
 
 static int op_register(void *data)
@@ -1500,11 +1528,13 @@ static int op_escape(void *data)
 		return 85;
 	if (try_open(op->path) != -EACCES)
 		return 80;
-	/* setns() back to the host's namespace needs host privilege. */
+	/* setns() to the host's namespace, or to B, needs host privilege. */
 	if (!setns(op->host_ns, CLONE_NEWNS))
 		return 81;
 	if (errno != EPERM)
 		return 82;
+	if (!setns(op->ns_b, CLONE_NEWNS) || errno != EPERM)
+		return 79;
 	/*
 	 * unshare -m copies A's policy along.  Without CAP_SYS_ADMIN in its
 	 * user namespace an actor may not unshare at all, and stays in A.
@@ -1513,6 +1543,9 @@ static int op_escape(void *data)
 		if (errno != EPERM || op->actor == ACTOR_USERNS_ROOT ||
 		    op->actor == ACTOR_CONTAINER_ROOT)
 			return 83;
+		/* Nor raise CAP_SYS_ADMIN again and try once more. */
+		if (op->actor == ACTOR_NO_CAP && cap_sys_admin_raisable())
+			return 78;
 		/* Nor may it pivot_root(). */
 		if (!syscall(SYS_pivot_root, ".", ".") || errno != EPERM)
 			return 86;
@@ -1567,7 +1600,14 @@ TEST_F(matrix, set_hash)
 	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
 				self->nsid[0], self->file };
 
+	char before[80], after[80];
+	ssize_t n;
+
+	n = getxattr(self->file, "security.ima", before, sizeof(before));
+	ASSERT_LT(0, n);
 	EXPECT_EQ(EPERM, run_child(op_set_hash, &op));
+	ASSERT_EQ(n, getxattr(self->file, "security.ima", after, sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, n));
 }
 
 TEST_F(matrix, remove_hash)
@@ -1582,7 +1622,8 @@ TEST_F(matrix, remove_hash)
 TEST_F(matrix, cannot_escape)
 {
 	struct matrix_op op = { variant->actor, self->ns_fd[0], self->host_ns,
-				self->nsid[0], self->file, self->dir };
+				self->nsid[0], self->file, self->dir,
+				self->ns_fd[1] };
 
 	EXPECT_EQ(0, run_child(op_escape, &op));
 }
