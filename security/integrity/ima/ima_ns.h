@@ -20,12 +20,11 @@
 #define IMA_NS_MAX_RULES	1024
 
 /*
- * Rule flags that change what an appraisal verdict means. A verdict cached
- * in the iint is reused only when the same set was asked for.
+ * Rule flags that relax an appraisal.  When several policies appraise one
+ * access, such a flag holds only if every one of them grants it; every
+ * other rule flag holds if any of them sets it.
  */
-#define IMA_NS_VERDICT_FLAGS	(IMA_DIGSIG_REQUIRED | IMA_MODSIG_ALLOWED | \
-				 IMA_CHECK_BLACKLIST | IMA_VERITY_REQUIRED | \
-				 IMA_FAIL_UNVERIFIABLE_SIGS)
+#define IMA_NS_RELAXING_FLAGS	(IMA_PERMIT_DIRECTIO | IMA_MODSIG_ALLOWED)
 
 struct dentry;
 struct mnt_namespace;
@@ -106,11 +105,10 @@ void ima_ns_policy_put(struct ima_ns_policy *policy);
 const struct ima_ns_policy *ima_ns_current_policy(void);
 int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 			const struct cred *cred, u32 secid,
-			enum ima_hooks func, int mask,
+			enum ima_hooks func, int mask, int action,
 			unsigned int *allowed_algos);
 int ima_ns_appraise_flags(void);
-void __ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
-				     unsigned int allowed_algos);
+int ima_ns_union_actions(int acc, int more);
 
 /* ima_ns_registry.c */
 int ima_ns_parse_id(const char *buf, size_t len, unsigned int *nsid);
@@ -141,21 +139,15 @@ static inline bool __ima_ns_governs_current(void)
 static inline int ima_ns_match_policy(struct mnt_idmap *idmap,
 				      struct inode *inode,
 				      const struct cred *cred, u32 secid,
-				      enum ima_hooks func, int mask,
+				      enum ima_hooks func, int mask, int action,
 				      unsigned int *allowed_algos)
 {
-	return 0;
+	return action;
 }
 
 static inline int ima_ns_appraise_flags(void)
 {
 	return 0;
-}
-
-static inline void
-__ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
-				unsigned int allowed_algos)
-{
 }
 
 static inline int ima_ns_fs_init(struct dentry *ima_dir)
@@ -193,25 +185,6 @@ static inline int ima_any_policy_flag(void)
 static inline bool ima_ns_governs_current(void)
 {
 	return ima_ns_active() && __ima_ns_governs_current();
-}
-
-/**
- * ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
- * @iint: the inode's integrity cache
- * @action: the action about to be applied, with its rule flags
- * @allowed_algos: the hash algorithms the matching rules allow, 0 for any
- *
- * Inline, so that the open path pays a static branch, not a call, while no
- * namespace policy exists.  See __ima_ns_forget_foreign_verdict().
- *
- * Context: Process context with @iint->mutex held.
- */
-static inline void ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint,
-						 int action,
-						 unsigned int allowed_algos)
-{
-	if (ima_ns_active() && (action & IMA_APPRAISE))
-		__ima_ns_forget_foreign_verdict(iint, action, allowed_algos);
 }
 
 #endif /* _SECURITY_INTEGRITY_IMA_NS_H */

@@ -153,44 +153,70 @@ static void ima_ns_merge_algos(unsigned int *allowed, unsigned int more)
 }
 
 /**
- * ima_ns_match_policy - what current's namespace policies ask for
+ * ima_ns_union_actions - combine what two policies ask of one access
+ * @acc: the actions and rule flags of the policies combined so far
+ * @more: those of one more policy
+ *
+ * Actions, sub-actions and tightening rule flags add up.  A relaxing flag
+ * (IMA_NS_RELAXING_FLAGS) holds only if every policy that appraises the
+ * access grants it: a namespace rule with permit_directio must not let
+ * O_DIRECT skip an appraisal that the global policy, or an inherited
+ * one, demands without it.
+ *
+ * Context: Any context.
+ * Return: the combined actions and rule flags.
+ */
+int ima_ns_union_actions(int acc, int more)
+{
+	int relax = (acc | more) & IMA_NS_RELAXING_FLAGS;
+
+	if (acc & IMA_APPRAISE)
+		relax &= acc;
+	if (more & IMA_APPRAISE)
+		relax &= more;
+	return ((acc | more) & ~IMA_NS_RELAXING_FLAGS) | relax;
+}
+
+/**
+ * ima_ns_match_policy - add what current's namespace policies ask for
  * @idmap: idmap of the mount the inode was found from
  * @inode: the inode being accessed
  * @cred: credentials of the accessing task
  * @secid: LSM secid of the accessing task
  * @func: the IMA hook
  * @mask: the requested access (MAY_READ, MAY_EXEC, ...)
+ * @action: what the global policy asks for
  * @allowed_algos: hash algorithm allow-list; narrowed to what every
  *	matching rule allows; may be NULL
  *
  * Evaluates the policy of current's mount namespace and every policy it
- * inherits, each with IMA's first-match rule order, and returns the union.
- * The caller ORs this into the global policy's action, so a namespace can
+ * inherits, each with IMA's first-match rule order, and combines their
+ * results with @action by ima_ns_union_actions(), so that a namespace can
  * only add requirements.
  *
  * Context: Any context; takes rcu_read_lock().
- * Return: IMA_APPRAISE with its sub-action and rule flags when a rule
- * matched, 0 otherwise.
+ * Return: @action combined with the namespace policies' actions,
+ * sub-actions and rule flags.
  */
 int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 			const struct cred *cred, u32 secid,
-			enum ima_hooks func, int mask,
+			enum ima_hooks func, int mask, int action,
 			unsigned int *allowed_algos)
 {
 	const struct ima_ns_policy *policy;
-	int action = 0;
 
 	if (!ima_ns_active() || !ima_appraise)
-		return 0;
+		return action;
 
 	rcu_read_lock();
 	for (policy = ima_ns_current_policy(); policy; policy = policy->parent) {
 		unsigned int algos = 0;
+		int more;
 
-		action |= ima_match_rule_list(&policy->rules, idmap, inode,
-					      cred, secid, func, mask,
-					      IMA_APPRAISE, NULL, NULL, NULL,
-					      &algos);
+		more = ima_match_rule_list(&policy->rules, idmap, inode, cred,
+					   secid, func, mask, IMA_APPRAISE,
+					   NULL, NULL, NULL, &algos);
+		action = ima_ns_union_actions(action, more);
 		if (allowed_algos)
 			ima_ns_merge_algos(allowed_algos, algos);
 	}
@@ -220,33 +246,4 @@ int ima_ns_appraise_flags(void)
 		flags |= READ_ONCE(policy->appraise_flags);
 	rcu_read_unlock();
 	return flags;
-}
-
-/**
- * __ima_ns_forget_foreign_verdict - drop a verdict cached under other rules
- * @iint: the inode's integrity cache
- * @action: the action about to be applied, with its rule flags
- * @allowed_algos: the hash algorithms the matching rules allow, 0 for any
- *
- * With namespace policies, one file is appraised under different rule
- * sets.  A verdict cached under one set (say, hash only) must not answer
- * for another (say, signature required), in either direction.  Forget the
- * cached appraisal when the verdict flags differ, or when the cached hash
- * uses an algorithm the current rules do not allow; the caller then
- * appraises again.  Called only while a namespace policy exists, for an
- * action that appraises.
- *
- * Context: Process context with @iint->mutex held.
- */
-void __ima_ns_forget_foreign_verdict(struct ima_iint_cache *iint, int action,
-				     unsigned int allowed_algos)
-{
-	lockdep_assert_held(&iint->mutex);
-
-	if ((iint->flags & IMA_NS_VERDICT_FLAGS) !=
-	    (action & IMA_NS_VERDICT_FLAGS) ||
-	    (allowed_algos && iint->ima_hash &&
-	     !(allowed_algos & BIT(iint->ima_hash->algo))))
-		iint->flags &= ~(IMA_APPRAISED | IMA_APPRAISED_SUBMASK |
-				 IMA_NS_VERDICT_FLAGS);
 }

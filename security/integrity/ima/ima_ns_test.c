@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the parsers behind IMA namespace policies.
+ * KUnit tests of the parsers behind IMA namespace policies, and of the
+ * rules that combine policies and reuse cached verdicts.
  */
 
 #include <kunit/test.h>
@@ -118,11 +119,140 @@ static void ima_ns_mode_bit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, IMA_APPRAISE_NS & used, 0);
 }
 
+/**
+ * struct ima_ns_union_case - two policies' results for one access
+ * @name: what the case is about
+ * @acc: what the policies combined so far ask for
+ * @more: what one more policy asks for
+ * @want: the expected combination
+ */
+struct ima_ns_union_case {
+	const char *name;
+	int acc;
+	int more;
+	int want;
+};
+
+#define APPR	(IMA_APPRAISE | IMA_FILE_APPRAISE)
+#define SIG	IMA_DIGSIG_REQUIRED
+#define DIO	IMA_PERMIT_DIRECTIO
+#define MODSIG	IMA_MODSIG_ALLOWED
+
+static const struct ima_ns_union_case ima_ns_union_cases[] = {
+	{ "nothing", 0, 0, 0 },
+	{ "namespace_alone", 0, APPR | DIO, APPR | DIO },
+	{ "directio_global_only", APPR | DIO, APPR, APPR },
+	{ "directio_namespace_only", APPR, APPR | DIO, APPR },
+	{ "directio_both", APPR | DIO, APPR | DIO, APPR | DIO },
+	{ "directio_of_measure_rule", IMA_MEASURE | DIO, APPR,
+	  IMA_MEASURE | APPR },
+	{ "directio_measure_only", IMA_MEASURE | DIO, 0, IMA_MEASURE | DIO },
+	{ "signature_adds_up", APPR | SIG, APPR, APPR | SIG },
+	{ "modsig_needs_both", APPR | SIG | MODSIG, APPR, APPR | SIG },
+	{ "modsig_both", APPR | SIG | MODSIG, APPR | SIG | MODSIG,
+	  APPR | SIG | MODSIG },
+	{ "blacklist_adds_up", APPR, APPR | SIG | IMA_CHECK_BLACKLIST,
+	  APPR | SIG | IMA_CHECK_BLACKLIST },
+	{ "subactions_add_up", APPR, IMA_APPRAISE | IMA_MMAP_APPRAISE,
+	  APPR | IMA_MMAP_APPRAISE },
+};
+
+static void ima_ns_union_desc(const struct ima_ns_union_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ima_ns_union, ima_ns_union_cases, ima_ns_union_desc);
+
+static void ima_ns_union_test(struct kunit *test)
+{
+	const struct ima_ns_union_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ima_ns_union_actions(c->acc, c->more), c->want);
+	/* The order in which policies are combined does not matter. */
+	KUNIT_EXPECT_EQ(test, ima_ns_union_actions(c->more, c->acc), c->want);
+}
+
+/**
+ * struct ima_verdict_case - may a cached pass answer for an access?
+ * @name: what the case is about
+ * @slot: the verdict slot the pass is cached in
+ * @appraised: the IMA_<hook>_APPRAISED flag of that slot
+ * @cached: the rule flags the pass was reached under
+ * @func: the hook of the new access
+ * @want: the rule flags of the new access
+ * @kept: whether the pass is kept
+ */
+struct ima_verdict_case {
+	const char *name;
+	enum ima_verdict_slot slot;
+	unsigned long appraised;
+	int cached;
+	enum ima_hooks func;
+	int want;
+	bool kept;
+};
+
+#define FILE_PASS	IMA_VERDICT_FILE, IMA_FILE_APPRAISED
+#define MMAP_PASS	IMA_VERDICT_MMAP, IMA_MMAP_APPRAISED
+
+static const struct ima_verdict_case ima_verdict_cases[] = {
+	{ "hash_for_hash", FILE_PASS, 0, FILE_CHECK, 0, true },
+	{ "signature_for_hash", FILE_PASS, SIG, FILE_CHECK, 0, true },
+	{ "hash_for_signature", FILE_PASS, 0, FILE_CHECK, SIG, false },
+	{ "signature_for_blacklist", FILE_PASS, SIG, FILE_CHECK,
+	  SIG | IMA_CHECK_BLACKLIST, false },
+	{ "modsig_for_xattr_signature", FILE_PASS, SIG | MODSIG, FILE_CHECK,
+	  SIG, false },
+	{ "xattr_signature_for_modsig", FILE_PASS, SIG, FILE_CHECK,
+	  SIG | MODSIG, true },
+	{ "verity_for_file_hash", FILE_PASS, SIG | IMA_VERITY_REQUIRED,
+	  FILE_CHECK, SIG, false },
+	{ "file_hash_for_verity", FILE_PASS, SIG, FILE_CHECK,
+	  SIG | IMA_VERITY_REQUIRED, false },
+	{ "directio_is_no_requirement", FILE_PASS, DIO, FILE_CHECK, 0, true },
+	{ "other_hook_untouched", MMAP_PASS, 0, FILE_CHECK, SIG, true },
+	{ "mmap_hooks_share_a_slot", MMAP_PASS, 0, MMAP_CHECK_REQPROT, SIG,
+	  false },
+	{ "setattr_uses_file_slot", FILE_PASS, 0, POST_SETATTR, SIG, false },
+};
+
+static void ima_verdict_desc(const struct ima_verdict_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ima_verdict, ima_verdict_cases, ima_verdict_desc);
+
+static void ima_forget_unfit_verdict_test(struct kunit *test)
+{
+	const struct ima_verdict_case *c = test->param_value;
+	struct ima_iint_cache *iint;
+
+	iint = kunit_kzalloc(test, sizeof(*iint), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iint);
+	mutex_init(&iint->mutex);
+
+	/* A pass cached as ima_appraise_measurement() leaves it. */
+	mutex_lock(&iint->mutex);
+	iint->flags = IMA_APPRAISE | IMA_APPRAISED | c->appraised | c->cached;
+	iint->verdict_reqs[c->slot] = (c->cached & IMA_VERDICT_REQS) >>
+				      IMA_VERDICT_REQS_SHIFT;
+
+	ima_forget_unfit_verdict(iint, c->func, IMA_APPRAISE | c->want);
+	KUNIT_EXPECT_EQ(test, !!(iint->flags & c->appraised), c->kept);
+	mutex_unlock(&iint->mutex);
+	mutex_destroy(&iint->mutex);
+}
+
 static struct kunit_case ima_ns_test_cases[] = {
 	KUNIT_CASE_PARAM(ima_ns_parse_id_test, ima_ns_id_gen_params),
 	KUNIT_CASE_PARAM(ima_appraise_parse_mode_test,
 			 ima_appraise_mode_gen_params),
 	KUNIT_CASE(ima_ns_mode_bit_test),
+	KUNIT_CASE_PARAM(ima_ns_union_test, ima_ns_union_gen_params),
+	KUNIT_CASE_PARAM(ima_forget_unfit_verdict_test,
+			 ima_verdict_gen_params),
 	{}
 };
 
