@@ -60,6 +60,7 @@ selftests: kernel
 	$(H)/build-selftests.sh $(TREE) $(OBJ) $(KST)
 
 initramfs: selftests
+	$(H)/make-test-keys.sh $(BUILD)/keys
 	$(H)/make-initramfs.sh $(KST) $(INITRD)
 
 ## vm-run SCRIPT=<file> [APPEND=...]: boot the test kernel, run SCRIPT as root

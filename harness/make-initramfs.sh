@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the guest's base initramfs OUT (gzip'd newc cpio) without root:
 # busybox, the real tools the tests use with their shared libraries, the
-# installed kselftests at /kselftest and harness/guest/init as /init.
+# installed kselftests at /kselftest, harness/guest/init as /init and the
+# IMA test key of build/keys (IMA_TEST_KEYS=DIR) at /etc/keys.
 # Rebuilds only when the file list or a listed file's mtime changed.
 set -euo pipefail
 
@@ -93,6 +94,15 @@ while IFS= read -r applet; do
 done < <("$bb" --list-full | grep -E '^(bin|sbin|usr/bin|usr/sbin)/')
 
 add_file /init "$here/guest/init" 0755
+# The IMA test signing key (harness/make-test-keys.sh), when it was made:
+# the guest's init loads the certificate, and tests sign with the key.
+keys=${IMA_TEST_KEYS:-$here/../build/keys}
+if [ -s "$keys/ima-test-x509.der" ] && [ -s "$keys/ima-test-priv.pem" ]; then
+	add_file /etc/keys/ima-test-x509.der "$keys/ima-test-x509.der" 0644
+	add_file /etc/keys/ima-test-priv.pem "$keys/ima-test-priv.pem" 0600
+else
+	echo "make-initramfs: no test keys in $keys (harness/make-test-keys.sh): the signature tests will skip" >&2
+fi
 add_file /etc/passwd "$etc/passwd" 0644
 add_file /etc/group "$etc/group" 0644
 for d in /proc /sys /dev /tmp /run /root /etc /mnt /home/tester /kselftest /lib64; do

@@ -18,17 +18,18 @@ cat >"$section" <<'EOF'
 `make bench` measures what namespaced appraisal costs. It boots the test
 kernel under QEMU TCG with `-icount shift=0,sleep=off`, where the guest
 clock advances one nanosecond per instruction, and runs
-`tools/testing/selftests/ima_ns/ima_ns_bench` there. Every figure is guest
-instructions per call: the median, minimum and maximum of 7 repetitions (5
-for hashing), each after a warm-up. Each ratio is taken against a baseline
-measured in the same boot. Goals are printed as PASS or MISS; a MISS does
-not fail the target. The table, a JSON file with every repetition and the
-guest's log go to `results/bench/<time>/`. `make check` runs a
-seconds-long smoke pass of the same program, which judges nothing.
+`tools/testing/selftests/ima_ns/ima_ns_bench` there. Every figure but
+5-sigv's count is guest instructions per call: the median, minimum and
+maximum of 7 repetitions (5 for hashing), each after a warm-up. Each ratio
+is taken against a baseline measured in the same boot. Goals are printed
+as PASS or MISS; a MISS does not fail the target. The table, a JSON file
+with every repetition and the guest's log go to `results/bench/<time>/`.
+`make check` runs a seconds-long smoke pass of the same program, which
+judges nothing.
 
 - Rules of the global policy cannot be removed, so 1b, the global rule,
   is measured last in the boot, once every namespace policy is gone. 1a,
-  1c, 1d and scenarios 2 to 4 run before it; 1a-2 repeats 1a just before
+  1c, 1d and scenarios 2 to 6 run before it; 1a-2 repeats 1a just before
   1b to show that the kernel is back to its no-policy path.
 - 1a, 1b and 1d open from a new, unregistered mount namespace; 1c from a
   namespace the benchmark registered, with the one rule in its policy and
@@ -63,6 +64,33 @@ seconds-long smoke pass of the same program, which judges nothing.
 - 4: a 129-byte static ELF that calls exit(0), spawned with
   `posix_spawn()`, with and without `appraise func=BPRM_CHECK` in a
   namespace policy.
+- 5 and 6 share signed files between requirement sets. Their files belong
+  to an owner of their own and are signed in the guest with `evmctl
+  ima_sign -a sha256` and the test key `/etc/keys/ima-test-priv.pem`, whose
+  certificate the guest's init loads into the `_ima` keyring. Without the
+  key, or when the signed file is refused, they are not measured, say why,
+  and their goals are MISS.
+- 5: one signed 4 KiB file, opened from two registered namespaces whose
+  policies hold `appraise fsmagic=0x01021994 fowner=<uid>`, one of them
+  with `appraise_type=imasig` added. One process holds both namespaces'
+  nsfs descriptors and calls `setns()`, untimed, before each timed
+  open+read+close. 5-alt alternates between the two namespaces; 5-one, the
+  baseline, enters the imasig namespace every time. Each open is timed
+  alone.
+- 5-sigv counts the calls of the kernel's signature verification,
+  `integrity_digsig_verify()` (else `asymmetric_verify()`), with a kprobe
+  event, read from tracefs' `kprobe_profile` and enabled only while it
+  counts: 1,000 alternating opens as in 5-alt, the hash-only namespace
+  first, after `security.ima` was set again to the same signature, which
+  makes the file's content new to IMA. The goal is one verification per
+  requirement set and content version: at most 2. Without kprobe events
+  (`CONFIG_KPROBE_EVENTS`) there is no count, and the goal is MISS.
+- 6: the 129-byte ELF of scenario 4, signed, spawned after an untimed
+  open+read of it (FILE_CHECK), in one namespace policy of three rules:
+  6-mix asks for a hash at FILE_CHECK and for a signature at BPRM_CHECK
+  and MMAP_CHECK; 6-sig, the baseline, asks for a signature at all three.
+  The warm-up runs the first execs, so the figures are those of the second
+  and later ones.
 - Each measurement starts after one second of guest idle time, for
   deferred work to finish; `tsc=reliable` makes the guest clock the TSC.
 

@@ -7,6 +7,7 @@
 #define _SELFTESTS_IMA_NS_COMMON_H
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_alg.h>
@@ -155,6 +156,36 @@ static inline ssize_t read_file(const char *path, char *buf, size_t size)
 	return total;
 }
 
+/*
+ * Reads up to @size - 1 bytes of @path into @out with O_DIRECT, through an
+ * aligned buffer; returns the length read or -errno.
+ */
+static inline ssize_t read_direct(const char *path, char *out, size_t size)
+{
+	ssize_t len;
+	void *buf;
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (posix_memalign(&buf, 4096, 4096)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	len = read(fd, buf, 4096);
+	if (len < 0) {
+		len = -errno;
+	} else {
+		if ((size_t)len >= size)
+			len = size - 1;
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+	free(buf);
+	close(fd);
+	return len;
+}
+
 static inline unsigned int ns_inum(const char *ns_path)
 {
 	struct stat st;
@@ -206,17 +237,15 @@ static inline void policy_path(unsigned int nsid, char *buf, size_t size)
 }
 
 /*
- * Loads @rules ('\n'-separated) into the policy of @nsid with one open and
- * one write per line, as the global policy file wants.  Returns 0 or the
- * first -errno, including the one reported at close.
+ * Loads @rules ('\n'-separated) into the policy file @path with one open
+ * and one write per line, as the global policy file wants.  Returns 0 or
+ * the first -errno, including the one reported at close.
  */
-static inline int load_policy(unsigned int nsid, const char *rules)
+static inline int load_rules(const char *path, const char *rules)
 {
-	char path[128];
 	const char *p = rules;
 	int fd, err = 0;
 
-	policy_path(nsid, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -236,6 +265,53 @@ static inline int load_policy(unsigned int nsid, const char *rules)
 	if (close(fd) && !err)
 		err = -errno;
 	return err;
+}
+
+/* Loads @rules into the policy of namespace @nsid; see load_rules(). */
+static inline int load_policy(unsigned int nsid, const char *rules)
+{
+	char path[128];
+
+	policy_path(nsid, path, sizeof(path));
+	return load_rules(path, rules);
+}
+
+/* The number of registered namespaces: the numbered directories in ima/. */
+static inline int registered_ns_dirs(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir(IMA_DIR);
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Waits until no namespace policy is left: every registered namespace's
+ * directory is gone, and the policies were freed.  That happens after an
+ * RCU grace period, in a work item, which nothing shows to userspace: a
+ * second is plenty after a few hundred namespaces, not after the stress
+ * and fuzz programs' many thousands.  Only namespaces that were registered
+ * are seen, so the caller must not keep an unregistered copy of one alive.
+ * Returns 0, or -1 if a directory stayed for 5 s.
+ */
+static inline int wait_no_ns_policy(void)
+{
+	int i;
+
+	for (i = 0; registered_ns_dirs() != 0; i++) {
+		if (i == 500)
+			return -1;
+		usleep(10000);
+	}
+	sleep(1);
+	return 0;
 }
 
 /* Creates a mount namespace for the calling process and registers it. */
@@ -272,6 +348,51 @@ static inline int run_child(int (*fn)(void *), void *arg)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+struct host_args {
+	int host_ns;
+	int (*fn)(void *arg);
+	void *arg;
+};
+
+static inline int host_trampoline(void *data)
+{
+	struct host_args *h = data;
+
+	if (setns(h->host_ns, CLONE_NEWNS))
+		return 100;
+	return h->fn(h->arg);
+}
+
+/*
+ * Runs @fn(@arg) in a child that has moved back to the host namespace
+ * @host_ns, where no namespace policy governs it, and returns its status.
+ */
+static inline int as_host(int host_ns, int (*fn)(void *), void *arg)
+{
+	struct host_args h = { host_ns, fn, arg };
+
+	return run_child(host_trampoline, &h);
+}
+
+/* For run_child(): the errno of opening @path read-only, or 0. */
+static inline int open_status(void *path)
+{
+	return -try_open(path);
+}
+
+/* For run_child(): appends one byte to @path; 0 or a step number. */
+static inline int append_byte(void *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	if (write(fd, "x", 1) != 1)
+		return 2;
+	close(fd);
+	return 0;
 }
 
 /*

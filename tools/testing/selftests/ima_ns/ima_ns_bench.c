@@ -3,8 +3,10 @@
  * Benchmark of IMA namespace policies: what an appraised open costs under a
  * namespace rule compared with the same rule in the global policy and with
  * no policy, whether ungoverned opens pay for registered namespaces, how
- * first-open hashing compares with the kernel's own sha256, and what
- * registering a namespace and appraising an exec cost.
+ * first-open hashing compares with the kernel's own sha256, what
+ * registering a namespace and appraising an exec cost, and whether a
+ * signed file that policies with different requirements share keeps its
+ * verdicts (scenarios 5 and 6).
  *
  * Meant for a guest run by QEMU TCG with -icount shift=0,sleep=off: the
  * guest clock then advances one nanosecond per instruction, so the
@@ -20,6 +22,11 @@
  * Rules in the global policy cannot be removed, so the scenario that needs
  * one (1b) runs last, once every namespace policy is gone.  The output ends
  * with a Markdown table and a JSON document, framed by marker lines.
+ *
+ * Scenarios 5 and 6 sign their files with evmctl and KEY_FILE, whose
+ * certificate the guest's init loads into the _ima keyring, and count the
+ * kernel's signature verifications with a kprobe through tracefs.  Without
+ * the key or the kprobe they say why, and their goals are missed.
  *
  * The guest needs tsc=reliable for its clock to be the TSC: without it,
  * the kernel distrusts the TSCs of QEMU's two sockets and counts time in
@@ -42,6 +49,10 @@
 #define TINY_FILE	BENCH_DIR "/tiny"
 #define TINY_BAD_FILE	BENCH_DIR "/tiny_bad"
 #define HASH_FILE	BENCH_DIR "/hash"
+#define SIG_FILE	BENCH_DIR "/signed"
+#define SIG_HASH_FILE	BENCH_DIR "/hashed"	/* a good hash, no signature */
+#define TINY_SIG_FILE	BENCH_DIR "/tiny_signed"
+#define TINY_HASH_FILE	BENCH_DIR "/tiny_hashed"
 #define MAX_MNT_NS	"/proc/sys/user/max_mnt_namespaces"
 
 /* The owner the rules select; nothing else on the system has it. */
@@ -52,6 +63,32 @@
 			" fowner=" OWNER_STR "\n"
 /* The policy of scenario 3: three rules, none of them trivial. */
 #define RULES_CYCLE	RULE_OPEN RULE_EXEC "dont_appraise fsmagic=0x9fa0\n"
+
+/*
+ * Scenarios 5 and 6: signed files of their own owner, under rules that
+ * ask for a hash, or for a signature (appraise_type=imasig).
+ */
+#define OWNER_SIG	73001
+#define OWNER_SIG_STR	"73001"
+#define SIG_MATCH	"fsmagic=" TMPFS_MAGIC_STR " fowner=" OWNER_SIG_STR
+#define IMASIG		" appraise_type=imasig"
+#define RULE_SIG_HASH	"appraise " SIG_MATCH "\n"
+#define RULE_SIG_IMASIG	"appraise " SIG_MATCH IMASIG "\n"
+#define RULES_EXEC_MIX	"appraise func=FILE_CHECK " SIG_MATCH "\n" \
+			"appraise func=BPRM_CHECK " SIG_MATCH IMASIG "\n" \
+			"appraise func=MMAP_CHECK " SIG_MATCH IMASIG "\n"
+#define RULES_EXEC_SIG	"appraise func=FILE_CHECK " SIG_MATCH IMASIG "\n" \
+			"appraise func=BPRM_CHECK " SIG_MATCH IMASIG "\n" \
+			"appraise func=MMAP_CHECK " SIG_MATCH IMASIG "\n"
+
+#define KEY_FILE	"/etc/keys/ima-test-priv.pem"
+#define TRACEFS		"/sys/kernel/tracing"
+#define KPROBE_EVENTS	TRACEFS "/kprobe_events"
+#define KPROBE_PROFILE	TRACEFS "/kprobe_profile"
+#define KPROBE_NAME	"imans_sigv"
+#define KPROBE_ENABLE	TRACEFS "/events/kprobes/" KPROBE_NAME "/enable"
+/* Goal of 5-sigv: one verification per requirement set and content. */
+#define SIGV_LIMIT	2
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -80,6 +117,10 @@ enum {
 	S_NS_CYCLE,
 	S_EXEC_NONE,		/* 4 */
 	S_EXEC_BPRM,
+	S_SIG_ONE,		/* 5: one namespace */
+	S_SIG_ALT,		/* 5: two namespaces, alternating */
+	S_SIG_EXEC,		/* 6: every hook asks for a signature */
+	S_SIG_EXEC_MIX,		/* 6: FILE_CHECK asks for a hash only */
 	NR_SAMPLES
 };
 
@@ -92,6 +133,16 @@ struct sample {
 	int reps;
 	double ns[MAX_REPS];	/* per call, one per repetition */
 	double med, min, max;
+	char why[128];		/* why it was not measured */
+};
+
+/* 5-sigv: the count of signature verifications, shared like the samples. */
+struct sig_state {
+	char missing[128];	/* why scenarios 5 and 6 cannot run, or "" */
+	char probe[32];		/* the function the kprobe is on, or "" */
+	char why[128];		/* why there is no count */
+	unsigned long opens;	/* alternating opens counted over */
+	long count;		/* verifications during them; -1: none */
 };
 
 struct config {
@@ -100,6 +151,7 @@ struct config {
 	unsigned long open_iters;
 	unsigned long exec_iters;
 	unsigned long cycle_iters;
+	unsigned long sigv_opens;
 	unsigned long hash_iters[NR_SIZES];
 	size_t sizes[NR_SIZES];
 	unsigned int pops[NR_POPS];
@@ -113,6 +165,7 @@ static const struct config full_config = {
 	.open_iters = 2000,
 	.exec_iters = 100,
 	.cycle_iters = 20,
+	.sigv_opens = 1000,
 	.hash_iters = { 40, 4, 1 },
 	.sizes = { 4096, 1 << 20, 64 << 20 },
 	.pops = { 1, 100, 1000, 10000 },
@@ -126,6 +179,7 @@ static const struct config smoke_config = {
 	.open_iters = 20,
 	.exec_iters = 5,
 	.cycle_iters = 3,
+	.sigv_opens = 20,
 	.hash_iters = { 2, 1, 1 },
 	.sizes = { 4096, 64 << 10, 1 << 20 },
 	.pops = { 1, 2, 5, 10 },
@@ -137,6 +191,7 @@ static const struct config *cfg = &full_config;
 static bool smoke;
 /* In shared memory: the scenarios run in child processes. */
 static struct sample *samples;
+static struct sig_state *sig;
 
 static void die(const char *what, int err)
 {
@@ -235,6 +290,21 @@ static void measure(int idx, const char *id, const char *name,
 	fflush(stdout);
 }
 
+/* Records that samples[@idx] could not be measured, and why. */
+static void skip_sample(int idx, const char *id, const char *name,
+			const char *why)
+{
+	struct sample *s = &samples[idx];
+
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->why, sizeof(s->why), "%s", why);
+	s->iters = 0;
+	s->reps = 0;
+	printf("# bench: %-5s %-58s not measured: %s\n", id, name, why);
+	fflush(stdout);
+}
+
 /* Runs @fn(@arg) in a child; a failed child ends the benchmark. */
 static void in_child(int (*fn)(void *), void *arg, const char *what)
 {
@@ -259,10 +329,24 @@ static int open_read_close(void *path)
 	return len == sizeof(buf) ? 0 : -EIO;
 }
 
-/* getname() and putname() alone: open("") fails before any lookup. */
-static int open_empty(void *arg)
+/* Opens @path, reads from it and closes it; its size does not matter. */
+static int open_read_some(void *path)
 {
-	return open("", O_RDONLY) < 0 && errno == ENOENT ? 0 : -EIO;
+	char buf[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, sizeof(buf));
+	close(fd);
+	return len > 0 ? 0 : -EIO;
+}
+
+/* getname() and putname() alone: open("") fails before any lookup. */
+static int open_empty(void *empty)
+{
+	return open(empty, O_RDONLY) < 0 && errno == ENOENT ? 0 : -EIO;
 }
 
 /* Runs @argv with stdout on /dev/null; returns 0 if it exited with 0. */
@@ -499,6 +583,13 @@ static void make_tiny_files(void)
 	      "create " TINY_BAD_FILE);
 	check(set_ima_hash(TINY_BAD_FILE, elf, len, IMA_ALGO_SHA256, true),
 	      "hash " TINY_BAD_FILE);
+	/* Scenario 6's: one to sign, one with a good hash and no signature. */
+	check(make_file(TINY_SIG_FILE, elf, len, OWNER_SIG, 0755),
+	      "create " TINY_SIG_FILE);
+	check(make_file(TINY_HASH_FILE, elf, len, OWNER_SIG, 0755),
+	      "create " TINY_HASH_FILE);
+	check(set_ima_hash(TINY_HASH_FILE, elf, len, IMA_ALGO_SHA256, false),
+	      "hash " TINY_HASH_FILE);
 	free(elf);
 }
 
@@ -515,11 +606,11 @@ static unsigned int enter_policy(const char *rules)
 }
 
 /* 1(c) and scenario 2, in a namespace governed by RULE_OPEN. */
-static int governed_open(void *arg)
+static int governed_open(void *rules)
 {
 	int n;
 
-	enter_policy(RULE_OPEN);
+	enter_policy(rules);
 	if (try_open(BAD_FILE) != -EACCES)
 		die("the namespace rule does not deny a bad hash", EPERM);
 	measure(S_OPEN_NS, "1c",
@@ -531,14 +622,347 @@ static int governed_open(void *arg)
 }
 
 /* Scenario 4 under RULE_EXEC. */
-static int governed_exec(void *arg)
+static int governed_exec(void *rules)
 {
-	enter_policy(RULE_EXEC);
+	enter_policy(rules);
 	if (run_child(exec_status, TINY_BAD_FILE) != EACCES)
 		die("the BPRM_CHECK rule does not deny a bad hash", EPERM);
 	measure(S_EXEC_BPRM, "4-bprm", "exec of a small static binary, BPRM_CHECK rule",
 		cfg->exec_iters, cfg->reps, NULL, exec_tiny, TINY_FILE);
 	return 0;
+}
+
+/* --- Scenarios 5 and 6: a signed file under two requirement sets --------- */
+
+/* Their samples, also named when they cannot be measured. */
+static const struct {
+	int idx;
+	const char *id;
+	const char *name;
+} sig_samples[] = {
+	{ S_SIG_ONE, "5-one",
+	  "open+read 4 KiB+close, signed file, imasig namespace, cached" },
+	{ S_SIG_ALT, "5-alt",
+	  "same, alternating between a hash-only and an imasig namespace" },
+	{ S_SIG_EXEC, "6-sig",
+	  "exec of a signed static binary, every hook imasig, open between" },
+	{ S_SIG_EXEC_MIX, "6-mix",
+	  "same, FILE_CHECK hash, BPRM_CHECK and MMAP_CHECK imasig" },
+};
+
+static void measure_sig(int i, unsigned long iters, int (*prep)(void *),
+			int (*op)(void *), void *arg)
+{
+	measure(sig_samples[i].idx, sig_samples[i].id, sig_samples[i].name,
+		iters, cfg->reps, prep, op, arg);
+}
+
+static void skip_sig(int i, const char *why)
+{
+	skip_sample(sig_samples[i].idx, sig_samples[i].id,
+		    sig_samples[i].name, why);
+}
+
+/* Records why scenarios 5 and 6 cannot run. */
+static void sig_missing(const char *reason, int err)
+{
+	snprintf(sig->missing, sizeof(sig->missing), "%s: %s", reason,
+		 strerror(err));
+	printf("# bench: scenarios 5 and 6: %s\n", sig->missing);
+}
+
+/* Signs @path with KEY_FILE; returns 0 or -errno. */
+static int sign_file(const char *path)
+{
+	char *argv[] = { "evmctl", "ima_sign", "--key", KEY_FILE, "-a",
+			 "sha256", (char *)path, NULL };
+
+	return spawn_wait(argv);
+}
+
+/* Signs the files of scenarios 5 and 6, if the key is there. */
+static void sign_files(void)
+{
+	static const char * const paths[] = { SIG_FILE, TINY_SIG_FILE };
+	size_t i;
+	int err;
+
+	if (access(KEY_FILE, R_OK)) {
+		sig_missing("no signing key " KEY_FILE, errno);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		err = sign_file(paths[i]);
+		if (err) {
+			sig_missing("evmctl ima_sign failed", -err);
+			return;
+		}
+	}
+}
+
+/*
+ * 5-sigv counts the calls of the kernel's signature verification with a
+ * kprobe, created here, disabled, and enabled only while it counts, so that
+ * it costs the timed opens nothing.  Without tracefs or kprobe events
+ * sig->why says so, and there is no count.
+ */
+static void sigv_setup(void)
+{
+	static const char * const funcs[] = { "integrity_digsig_verify",
+					      "asymmetric_verify" };
+	char cmd[96];
+	ssize_t ret = -ENOENT;
+	size_t i;
+
+	sig->count = -1;
+	if (access(KPROBE_EVENTS, F_OK)) {
+		mkdir(TRACEFS, 0755);
+		mount("nodev", TRACEFS, "tracefs", 0, NULL);
+	}
+	if (access(KPROBE_EVENTS, F_OK)) {
+		snprintf(sig->why, sizeof(sig->why),
+			 "no kprobe events (%s: %s)", KPROBE_EVENTS,
+			 strerror(errno));
+		return;
+	}
+	/* One left by an earlier run that was cut short. */
+	write_file(KPROBE_EVENTS, "-:" KPROBE_NAME "\n",
+		   strlen("-:" KPROBE_NAME "\n"));
+	for (i = 0; i < ARRAY_SIZE(funcs); i++) {
+		snprintf(cmd, sizeof(cmd), "p:%s %s\n", KPROBE_NAME, funcs[i]);
+		ret = write_file(KPROBE_EVENTS, cmd, strlen(cmd));
+		if (ret >= 0)
+			break;
+	}
+	if (ret < 0) {
+		snprintf(sig->why, sizeof(sig->why),
+			 "no kprobe on %s or %s: %s", funcs[0], funcs[1],
+			 strerror(-ret));
+		return;
+	}
+	snprintf(sig->probe, sizeof(sig->probe), "%s", funcs[i]);
+	printf("# bench: counting signature verifications with a kprobe on %s\n",
+	       sig->probe);
+}
+
+static void sigv_teardown(void)
+{
+	if (!sig->probe[0])
+		return;
+	write_file(KPROBE_ENABLE, "0\n", 2);
+	write_file(KPROBE_EVENTS, "-:" KPROBE_NAME "\n",
+		   strlen("-:" KPROBE_NAME "\n"));
+}
+
+/* The probe's hits so far, from its line of kprobe_profile; or -errno. */
+static long sigv_hits(void)
+{
+	static char buf[16384];
+	char name[64], *line;
+	unsigned long hits;
+	ssize_t len = read_file(KPROBE_PROFILE, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	for (line = buf; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (sscanf(line, "%63s %lu", name, &hits) == 2 &&
+		    !strcmp(name, KPROBE_NAME))
+			return hits;
+	}
+	return -ENOENT;
+}
+
+/* Two registered namespaces, each with one policy, and the way home. */
+struct ns_pair {
+	int home;
+	int ns[2];	/* 0: RULE_SIG_HASH, 1: RULE_SIG_IMASIG */
+	int cur;	/* the one entered last */
+	char *path;
+};
+
+static void enter_ns(int fd)
+{
+	if (setns(fd, CLONE_NEWNS))
+		die("setns", errno);
+}
+
+/* Creates a registered namespace with @rules; returns its nsfs fd. */
+static int policy_ns(int home, const char *rules)
+{
+	int fd;
+
+	enter_policy(rules);
+	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open /proc/self/ns/mnt", errno);
+	enter_ns(home);
+	return fd;
+}
+
+/*
+ * Run untimed before each open: 5-one enters the imasig namespace again,
+ * 5-alt the other one of the pair.
+ */
+static int stay_imasig(void *data)
+{
+	struct ns_pair *p = data;
+
+	p->cur = 1;
+	return setns(p->ns[1], CLONE_NEWNS) ? -errno : 0;
+}
+
+static int switch_ns(void *data)
+{
+	struct ns_pair *p = data;
+
+	p->cur ^= 1;
+	return setns(p->ns[p->cur], CLONE_NEWNS) ? -errno : 0;
+}
+
+static int pair_open(void *data)
+{
+	struct ns_pair *p = data;
+
+	return open_read_close(p->path);
+}
+
+/*
+ * Setting security.ima again, to the same signature, starts a new content
+ * version: the next opens must verify the signature again, once for each
+ * requirement set at most.  Then count the verifications of cfg->sigv_opens
+ * opens alternating between the namespaces, the hash-only one first.
+ */
+static void count_verifications(struct ns_pair *p)
+{
+	char xattr[1024];
+	ssize_t len, ret;
+	long before, after;
+	unsigned long i;
+
+	enter_ns(p->home);
+	if (!sig->probe[0])
+		return;
+	len = getxattr(p->path, "security.ima", xattr, sizeof(xattr));
+	if (len < 0 || setxattr(p->path, "security.ima", xattr, len, 0))
+		die("set security.ima again", errno);
+	ret = write_file(KPROBE_ENABLE, "1\n", 2);
+	if (ret < 0) {
+		snprintf(sig->why, sizeof(sig->why), "cannot enable %s: %s",
+			 KPROBE_ENABLE, strerror(-ret));
+		return;
+	}
+	before = sigv_hits();
+	p->cur = 1;
+	for (i = 0; before >= 0 && i < cfg->sigv_opens; i++) {
+		check(switch_ns(p), "enter a namespace");
+		check(pair_open(p), "open the signed file");
+	}
+	enter_ns(p->home);
+	after = sigv_hits();
+	write_file(KPROBE_ENABLE, "0\n", 2);
+	if (before < 0 || after < 0) {
+		snprintf(sig->why, sizeof(sig->why), "no %s in %s: %s",
+			 KPROBE_NAME, KPROBE_PROFILE,
+			 strerror(before < 0 ? -before : -after));
+		return;
+	}
+	sig->opens = cfg->sigv_opens;
+	sig->count = after - before;
+	printf("# bench: 5-sigv  %ld signature verifications (%s) in %lu alternating opens\n",
+	       sig->count, sig->probe, sig->opens);
+	if (!sig->count)
+		printf("# bench: warning: a new signature was never verified\n");
+}
+
+/*
+ * Scenario 5: one process, two namespaces with the same rule, one asking
+ * for a hash and one for a signature, and setns() between the timed opens.
+ * The baseline enters the imasig namespace again between its opens, so
+ * that both pay the same untimed setns().
+ */
+static int signed_open(void *path)
+{
+	struct ns_pair p = { .path = path };
+	int err;
+
+	p.home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (p.home < 0)
+		die("open /proc/self/ns/mnt", errno);
+	p.ns[0] = policy_ns(p.home, RULE_SIG_HASH);
+	p.ns[1] = policy_ns(p.home, RULE_SIG_IMASIG);
+	enter_ns(p.ns[0]);
+	if (try_open(SIG_HASH_FILE))
+		die("the hash-only namespace refuses a good hash", EPERM);
+	enter_ns(p.ns[1]);
+	if (try_open(SIG_HASH_FILE) != -EACCES)
+		die("the imasig namespace opens a file without a signature",
+		    EPERM);
+	err = try_open(p.path);
+	if (err) {
+		snprintf(sig->missing, sizeof(sig->missing),
+			 "the imasig namespace refuses the signed file (%s): no key in _ima?",
+			 strerror(-err));
+		return 0;
+	}
+	measure_sig(0, cfg->open_iters, stay_imasig, pair_open, &p);
+	measure_sig(1, cfg->open_iters, switch_ns, pair_open, &p);
+	count_verifications(&p);
+	return 0;
+}
+
+struct exec_job {
+	int i;			/* in sig_samples[] */
+	const char *rules;
+	int hash_open;		/* opening TINY_HASH_FILE gives 0 or -EACCES */
+};
+
+/*
+ * Scenario 6: execs of the signed binary, each after an untimed open and
+ * read of it, which FILE_CHECK appraises.
+ */
+static int signed_exec(void *data)
+{
+	const struct exec_job *job = data;
+	char why[128];
+	int status;
+
+	enter_policy(job->rules);
+	if (try_open(TINY_HASH_FILE) != job->hash_open)
+		die("FILE_CHECK gives the wrong result", EPERM);
+	if (run_child(exec_status, TINY_HASH_FILE) != EACCES)
+		die("BPRM_CHECK runs a binary without a signature", EPERM);
+	status = run_child(exec_status, TINY_SIG_FILE);
+	if (status) {
+		snprintf(why, sizeof(why), "the signed binary does not run (%s)",
+			 strerror(status));
+		skip_sig(job->i, why);
+		return 0;
+	}
+	measure_sig(job->i, cfg->exec_iters, open_read_some, exec_tiny,
+		    TINY_SIG_FILE);
+	return 0;
+}
+
+static void bench_signed(void)
+{
+	struct exec_job sig_job = { 2, RULES_EXEC_SIG, -EACCES };
+	struct exec_job mix_job = { 3, RULES_EXEC_MIX, 0 };
+	size_t i;
+
+	sigv_setup();
+	if (!sig->missing[0])
+		in_child(signed_open, SIG_FILE, "5");
+	sigv_teardown();
+	if (!sig->missing[0]) {
+		in_child(signed_exec, &sig_job, "6-sig");
+		in_child(signed_exec, &mix_job, "6-mix");
+	}
+	if (!sig->missing[0])
+		return;
+	for (i = 0; i < ARRAY_SIZE(sig_samples); i++)
+		skip_sig(i, sig->missing);
+	snprintf(sig->why, sizeof(sig->why), "%s", sig->missing);
 }
 
 /* --- 1(a), 1(b) and 1(d): ungoverned opens ------------------------------ */
@@ -718,7 +1142,7 @@ static void bench_registered(void)
 	snprintf(id, sizeof(id), "0-%u", max);
 	snprintf(name, sizeof(name), "same as 0, %u namespaces alive", max);
 	measure(S_PROBE_MANY, id, name, cfg->open_iters, cfg->reps, NULL,
-		open_empty, NULL);
+		open_empty, "");
 	for (n = 0; n < NR_POPS; n++) {
 		printf("# bench: registering %u of them\n", cfg->pops[n]);
 		holder_set(&h, max, cfg->pops[n]);
@@ -754,10 +1178,13 @@ static void precondition(void)
 
 struct row {
 	int idx;
-	int base;	/* index of the baseline, or -1 */
+	int base;	/* index of the baseline, or -1, or SIGV_ROW */
 	double limit;	/* goal: ratio <= limit; 0 for none */
 	const char *goal;
 };
+
+/* The base of 5-sigv's row, which has a count and no ratio. */
+#define SIGV_ROW	-2
 
 static const struct row rows[] = {
 	{ S_PROBE, -1, 0, NULL },
@@ -790,6 +1217,11 @@ static const struct row rows[] = {
 	{ S_NS_CYCLE, S_NS_BARE, 0, NULL },
 	{ S_EXEC_NONE, -1, 0, NULL },
 	{ S_EXEC_BPRM, S_EXEC_NONE, 0, NULL },
+	{ S_SIG_ONE, -1, 0, NULL },
+	{ S_SIG_ALT, S_SIG_ONE, 1.05, "≤ 1.05" },
+	{ S_SIG_ALT, SIGV_ROW, SIGV_LIMIT, "≤ 2" },
+	{ S_SIG_EXEC, -1, 0, NULL },
+	{ S_SIG_EXEC_MIX, S_SIG_EXEC, 1.02, "≤ 1.02" },
 };
 
 #define NR_ROWS	ARRAY_SIZE(rows)
@@ -802,13 +1234,44 @@ static double row_ratio(const struct row *r)
 	return base > 0 ? samples[r->idx].med / base : 0;
 }
 
+static const char *sigv_result(void)
+{
+	if (smoke)
+		return "not judged";
+	return sig->count >= 0 && sig->count <= SIGV_LIMIT ? "PASS" : "MISS";
+}
+
+/* A goal that could not be measured is missed. */
 static const char *row_result(const struct row *r)
 {
 	if (!r->limit)
 		return "";
-	if (smoke || !row_ratio(r))
+	if (r->base == SIGV_ROW)
+		return sigv_result();
+	if (smoke)
 		return "not judged";
-	return row_ratio(r) <= r->limit ? "PASS" : "MISS";
+	return row_ratio(r) && row_ratio(r) <= r->limit ? "PASS" : "MISS";
+}
+
+/* Why a row has no ratio: its sample's or its baseline's reason. */
+static const char *row_why(const struct row *r)
+{
+	if (samples[r->idx].why[0])
+		return samples[r->idx].why;
+	if (r->base >= 0 && samples[r->base].why[0])
+		return samples[r->base].why;
+	return "not measured";
+}
+
+/* 5-sigv's row: a count, not instructions, in the median's column. */
+static void print_sigv_row(const struct row *r)
+{
+	if (sig->count < 0)
+		printf("| 5-sigv: signature verifications: %s | n/a", sig->why);
+	else
+		printf("| 5-sigv: signature verifications in %lu alternating opens (%s) | %ld",
+		       sig->opens, sig->probe, sig->count);
+	printf(" | | | count | %s | %s |\n", r->goal, row_result(r));
 }
 
 static void print_table(void)
@@ -820,7 +1283,17 @@ static void print_table(void)
 	printf("| Scenario | Median (instructions) | Min | Max | Ratio | Goal | Result |\n");
 	printf("|---|---:|---:|---:|---|---|---|\n");
 	for (r = rows; r < rows + NR_ROWS; r++) {
+		if (r->base == SIGV_ROW) {
+			print_sigv_row(r);
+			continue;
+		}
 		s = &samples[r->idx];
+		if (s->why[0]) {
+			printf("| %s: %s | n/a | | | not measured | %s | %s |\n",
+			       s->id, s->name, r->goal ? r->goal : "",
+			       row_result(r));
+			continue;
+		}
 		if (r->base < 0)
 			snprintf(ratio, sizeof(ratio), "baseline");
 		else if (!row_ratio(r))
@@ -838,11 +1311,37 @@ static void print_goals(void)
 {
 	const struct row *r;
 
-	for (r = rows; r < rows + NR_ROWS; r++)
-		if (r->limit)
+	for (r = rows; r < rows + NR_ROWS; r++) {
+		if (!r->limit)
+			continue;
+		if (r->base == SIGV_ROW && sig->count < 0)
+			printf("%s: 5-sigv not counted (%s), goal %s\n",
+			       row_result(r), sig->why, r->goal);
+		else if (r->base == SIGV_ROW)
+			printf("%s: 5-sigv = %ld verifications in %lu alternating opens, goal %s\n",
+			       row_result(r), sig->count, sig->opens, r->goal);
+		else if (!row_ratio(r))
+			printf("%s: %s / %s not measured (%s), goal %s\n",
+			       row_result(r), samples[r->idx].id,
+			       samples[r->base].id, row_why(r), r->goal);
+		else
 			printf("%s: %s / %s = %.3f, goal %s\n",
 			       row_result(r), samples[r->idx].id,
 			       samples[r->base].id, row_ratio(r), r->goal);
+	}
+}
+
+/* count is -1 when there is none, and no_count says why. */
+static void print_sigv_json(const struct row *r)
+{
+	printf("    { \"scenario\": \"5-sigv\", \"probe\": \"%s\", ",
+	       sig->probe);
+	printf("\"opens\": %lu, \"count\": %ld, \"max_count\": %.0f, ",
+	       sig->opens, sig->count, r->limit);
+	printf("\"result\": \"%s\"", row_result(r));
+	if (sig->count < 0)
+		printf(", \"no_count\": \"%s\"", sig->why);
+	printf(" }");
 }
 
 static void print_json(void)
@@ -866,17 +1365,25 @@ static void print_json(void)
 		       s->med, s->min, s->max);
 		for (i = 0; i < s->reps; i++)
 			printf("%s%.1f", i ? ", " : "", s->ns[i]);
-		printf("] }%s\n", s + 1 < samples + NR_SAMPLES ? "," : "");
+		printf("]");
+		if (s->why[0])
+			printf(", \"not_measured\": \"%s\"", s->why);
+		printf(" }%s\n", s + 1 < samples + NR_SAMPLES ? "," : "");
 	}
 	printf("  ],\n  \"goals\": [\n");
 	for (r = rows; r < rows + NR_ROWS; r++) {
 		if (!r->limit)
 			continue;
-		printf("%s    { \"scenario\": \"%s\", \"versus\": \"%s\", ",
-		       sep, samples[r->idx].id, samples[r->base].id);
+		printf("%s", sep);
+		sep = ",\n";
+		if (r->base == SIGV_ROW) {
+			print_sigv_json(r);
+			continue;
+		}
+		printf("    { \"scenario\": \"%s\", \"versus\": \"%s\", ",
+		       samples[r->idx].id, samples[r->base].id);
 		printf("\"ratio\": %.4f, \"max_ratio\": %.4f, \"result\": \"%s\" }",
 		       row_ratio(r), r->limit, row_result(r));
-		sep = ",\n";
 	}
 	printf("\n  ]\n}\n");
 }
@@ -900,7 +1407,15 @@ static void setup_files(void)
 	      "create " BAD_FILE);
 	check(set_ima_hash(BAD_FILE, content, sizeof(content),
 			   IMA_ALGO_SHA256, true), "hash " BAD_FILE);
+	/* Scenario 5's, as scenario 6's. */
+	check(make_file(SIG_FILE, content, sizeof(content), OWNER_SIG, 0644),
+	      "create " SIG_FILE);
+	check(make_file(SIG_HASH_FILE, content, sizeof(content), OWNER_SIG,
+			0644), "create " SIG_HASH_FILE);
+	check(set_ima_hash(SIG_HASH_FILE, content, sizeof(content),
+			   IMA_ALGO_SHA256, false), "hash " SIG_HASH_FILE);
 	make_tiny_files();
+	sign_files();
 }
 
 /* Keeps the benchmark on one CPU: migrations would add noise. */
@@ -938,6 +1453,10 @@ int main(int argc, char **argv)
 		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (samples == MAP_FAILED)
 		die("mmap", errno);
+	sig = mmap(NULL, sizeof(*sig), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sig == MAP_FAILED)
+		die("mmap", errno);
 	pin_to_cpu0();
 	setup_files();
 	printf("# bench: %s pass; figures are guest ns per call\n",
@@ -946,7 +1465,7 @@ int main(int argc, char **argv)
 	raise_mnt_ns_limit(cfg->pops[NR_POPS - 1] + cfg->precondition + 1000);
 	precondition();
 	measure(S_PROBE, "0", "open() of an empty path: names_cache alloc+free, state probe",
-		cfg->open_iters, cfg->reps, NULL, open_empty, NULL);
+		cfg->open_iters, cfg->reps, NULL, open_empty, "");
 
 	/* Nothing registered, no global rule. */
 	bench_ungoverned(S_OPEN_NONE, "1a", "open+read 4 KiB+close, no IMA policy",
@@ -957,8 +1476,9 @@ int main(int argc, char **argv)
 		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &bare);
 
 	/* Namespace policies, each living as long as its child. */
-	in_child(governed_open, NULL, "1(c) and 2");
-	in_child(governed_exec, NULL, "4");
+	in_child(governed_open, RULE_OPEN, "1(c) and 2");
+	in_child(governed_exec, RULE_EXEC, "4");
+	bench_signed();
 	measure(S_NS_REGISTER, "3-register", "same + register, no rules + teardown",
 		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &reg);
 	measure(S_NS_CYCLE, "3-cycle",
@@ -976,7 +1496,7 @@ int main(int argc, char **argv)
 			 "open+read 4 KiB+close, global rule, verdict cached",
 			 -EACCES);
 	measure(S_PROBE_END, "0-end", "same, at the end",
-		cfg->open_iters, cfg->reps, NULL, open_empty, NULL);
+		cfg->open_iters, cfg->reps, NULL, open_empty, "");
 
 	printf("--- ima_ns_bench: table ---\n");
 	print_table();

@@ -10,7 +10,6 @@
  */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -18,116 +17,7 @@
 
 #include "../kselftest_harness.h"
 #include "common.h"
-
-#define CONTENT		"hello, namespaced IMA\n"
-#define RULE_NS		"appraise fsmagic=" TMPFS_MAGIC_STR " fowner=71452\n"
-
-FIXTURE(ns) {
-	char dir[64];
-	char file[96];
-	unsigned int nsid;
-	int host_ns;
-	int ns_fd;
-	int kmsg;
-};
-
-FIXTURE_SETUP(ns)
-{
-	self->host_ns = -1;
-	self->ns_fd = -1;
-	self->kmsg = -1;
-	self->nsid = 0;
-	if (!ima_ns_available())
-		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-
-	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns.%d", getpid());
-	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
-	ASSERT_EQ(0, mkdir(self->dir, 0755));
-	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, self->host_ns);
-	self->nsid = enter_registered_ns();
-	ASSERT_NE(0, self->nsid) {
-		TH_LOG("cannot register a new namespace: %s", strerror(errno));
-	}
-	/* Keeps the namespace alive when a test moves on to a child one. */
-	self->ns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, self->ns_fd);
-	self->kmsg = kmsg_open();
-	ASSERT_LE(0, self->kmsg);
-}
-
-FIXTURE_TEARDOWN_PARENT(ns)
-{
-	char path[512];
-	DIR *d;
-	struct dirent *e;
-
-	if (!self->nsid)
-		return;
-	/* The test's namespace died with it: its directory must be gone. */
-	snprintf(path, sizeof(path), IMA_DIR "/%u", self->nsid);
-	EXPECT_EQ(-1, access(path, F_OK));
-	d = opendir(self->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.') {
-				snprintf(path, sizeof(path), "%s/%s",
-					 self->dir, e->d_name);
-				unlink(path);
-			}
-		closedir(d);
-	}
-	rmdir(self->dir);
-}
-
-/* Creates @path with CONTENT, owner OWNER_NS and a good or bad hash. */
-static int make_appraised(const char *path, bool good)
-{
-	int err = make_file(path, CONTENT, strlen(CONTENT), OWNER_NS, 0644);
-
-	return err ? err : set_ima_hash(path, CONTENT, strlen(CONTENT),
-					IMA_ALGO_SHA256, !good);
-}
-
-struct host_args {
-	int host_ns;
-	int (*fn)(void *arg);
-	void *arg;
-};
-
-static int host_trampoline(void *data)
-{
-	struct host_args *h = data;
-
-	if (setns(h->host_ns, CLONE_NEWNS))
-		return 100;
-	return h->fn(h->arg);
-}
-
-/* Runs @fn(@arg) in a child that has moved back to the host namespace. */
-static int as_host(int host_ns, int (*fn)(void *), void *arg)
-{
-	struct host_args h = { host_ns, fn, arg };
-
-	return run_child(host_trampoline, &h);
-}
-
-static int open_status(void *path)
-{
-	return -try_open(path);
-}
-
-static int append_byte(void *path)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-
-	if (fd < 0)
-		return 1;
-	if (write(fd, "x", 1) != 1)
-		return 2;
-	close(fd);
-	return 0;
-}
+#include "ns_fixture.h"
 
 static int unshare_and_open(void *path)
 {
@@ -908,17 +798,6 @@ TEST_F(ns, host_content_write_invalidates)
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	/* The host itself is not governed. */
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->file));
-}
-
-static int set_bad_hash(void *path)
-{
-	return -set_ima_hash(path, CONTENT, strlen(CONTENT), IMA_ALGO_SHA256,
-			     true);
-}
-
-static int remove_hash(void *path)
-{
-	return removexattr(path, "security.ima") ? errno : 0;
 }
 
 TEST_F(ns, host_xattr_change_invalidates)
