@@ -7,10 +7,12 @@
 #define _SECURITY_INTEGRITY_IMA_NS_H
 
 #include <linux/jump_label.h>
+#include <linux/lsm_hooks.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -31,54 +33,111 @@ struct mnt_namespace;
 
 /**
  * struct ima_ns_policy - the appraisal policy of one mount namespace
- * @usage: references: one from every mount namespace whose
- *	@mnt_namespace.ima_policy points here, one from every child policy
- *	(@parent), one for every open policy file.
+ * @usage: references to the object: one from every mount namespace whose
+ *	&ima_mnt_ns.policy points here, one from every child policy
+ *	(@parent), one from the registry while the policy is listed, one for
+ *	every open policy file.
+ * @users: how many mount namespaces and child policies this policy
+ *	governs through; when it drops to zero the policy governs nothing
+ *	and is unlisted.
  * @free_work: frees the policy once @usage hits zero and a grace period
- *	has passed, so that RCU walkers of @rules are done with it.  Each
- *	live policy holds one count of &ima_ns_enabled.
+ *	has passed, so that RCU walkers of @rules and @parent are done with
+ *	it.  Each policy holds one count of &ima_ns_enabled until freed.
  * @parent: the policy that governed the namespace before it was
- *	registered, or NULL.  Immutable; holds a reference.  Walking @parent
- *	gives the union of inherited policies.
+ *	registered, or NULL; holds a reference and a user.  Walking @parent
+ *	gives the union of inherited policies.  Changed only when an
+ *	ancestor namespace is registered later (see ima_ns_register()),
+ *	under &ima_ns_tree_lock, to a policy whose own parent is the old
+ *	one, so that RCU walkers see either chain.
  * @rules: the rules in force, an RCU list of struct ima_rule_entry.
  *	Rules are only appended (under @lock) and are freed with the policy.
  * @lock: serialises the policy writer; protects @staged, @nr_rules,
- *	@batch_failed and @dead.  Nests inside &ima_ns_lock.
+ *	@nr_staged, @batch_failed and @dead.  Nests inside &ima_ns_lock.
  * @staged: rules written but not yet committed; committed at close.
  * @nr_rules: number of rules in @rules.
+ * @nr_staged: number of rules in @staged.
  * @batch_failed: a write of the current batch failed; drop it at close.
- * @dead: the namespace is gone; writes fail with -ENOENT.
+ * @dead: the policy governs nothing any more; writes fail with -ENOENT.
  * @busy: bit 0 is set while the policy file is open for writing.
  * @appraise_flags: IMA_APPRAISE_{MODULES,FIRMWARE,POLICY,KEXEC} wanted by
  *	@rules; read locklessly, written under @lock.
- * @nsid: inode number of the namespace the policy was registered for.
- * @ns: that namespace while it lives, else NULL; protected by &ima_ns_lock.
- * @dir: securityfs directory "<nsid>"; protected by &ima_ns_lock.
- * @policy_file: securityfs file "<nsid>/policy"; protected by &ima_ns_lock.
+ * @nsid: nsfs inode number of the namespace that registered the policy.
+ * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
+ * @index: the policy's slot in the registry, and its files' i_private.
+ * @ns_alive: the registering namespace lives, so "<nsid>" names it;
+ *	protected by &ima_ns_lock.
+ * @dir: securityfs directory "mntns:<id>"; protected by &ima_ns_lock.
+ * @policy_file: securityfs file "mntns:<id>/policy"; protected by
+ *	&ima_ns_lock.
+ * @link: securityfs symlink "<nsid>" while @ns_alive; protected by
+ *	&ima_ns_lock.
  *
- * Lifetime: a policy is created by ima_ns_register(), referenced by the
- * namespace it was registered for, by namespaces copied from it and by
- * child policies.  It is unregistered when the registering namespace is
- * freed, and freed after an RCU grace period once the last reference is
- * dropped.
+ * Lifetime: a policy is created by ima_ns_register() and listed until it
+ * governs nothing: until the namespace that registered it, every
+ * namespace that inherited it and every child policy are gone.  It is
+ * freed after an RCU grace period once the last reference is dropped.
  */
 struct ima_ns_policy {
 	refcount_t usage;
+	atomic_t users;
 	struct rcu_work free_work;
-	struct ima_ns_policy *parent;
+	struct ima_ns_policy __rcu *parent;
 	struct list_head rules;
 	/* Serialises the writer; see the locking rules above. */
 	struct mutex lock;
 	struct list_head staged;
 	unsigned int nr_rules;
+	unsigned int nr_staged;
 	bool batch_failed;
 	bool dead;
 	unsigned long busy;
 	int appraise_flags;
 	unsigned int nsid;
-	const struct mnt_namespace *ns;
+	u64 id;
+	u32 index;
+	bool ns_alive;
 	struct dentry *dir;
 	struct dentry *policy_file;
+	struct dentry *link;
+};
+
+/**
+ * struct ima_mnt_ns - IMA's part of a mount namespace's LSM blob
+ * @policy: the innermost namespace policy governing the namespace, or
+ *	NULL; holds a reference and a user.  Read under RCU; written under
+ *	&ima_ns_tree_lock.
+ * @registered: the policy this namespace registered, or NULL; written
+ *	under &ima_ns_lock and &ima_ns_tree_lock, stable while the
+ *	namespace is pinned.
+ * @src: the blob of the namespace this one was created from while that
+ *	one lives, else of its closest living ancestor, or NULL; protected
+ *	by &ima_ns_tree_lock.
+ * @children: the blobs whose @src is this one; protected by
+ *	&ima_ns_tree_lock.
+ * @sibling: entry in @src's @children; protected by &ima_ns_tree_lock.
+ * @ns: the mount namespace.
+ * @indexed: the namespace is in the index by inode number.
+ *
+ * Only kept up to date when booted with ima_appraise=enforce_ns.
+ */
+struct ima_mnt_ns {
+	struct ima_ns_policy __rcu *policy;
+	struct ima_ns_policy *registered;
+	struct ima_mnt_ns *src;
+	struct list_head children;
+	struct list_head sibling;
+	struct mnt_namespace *ns;
+	bool indexed;
+};
+
+/**
+ * struct ima_ns_ref - how a write to "namespaces" names a mount namespace
+ * @inum: its nsfs inode number, or 0
+ * @id: its 64-bit id ("mntns:<id>"), or 0
+ */
+struct ima_ns_ref {
+	unsigned int inum;
+	u64 id;
 };
 
 #ifdef CONFIG_IMA_NS
@@ -97,9 +156,12 @@ static inline bool ima_ns_active(void)
 	return static_branch_unlikely(&ima_ns_enabled);
 }
 
+extern spinlock_t ima_ns_tree_lock;
+
 /* ima_ns_policy.c */
 bool __ima_ns_governs_current(void);
-struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid);
+struct ima_mnt_ns *ima_mnt_ns(struct mnt_namespace *ns);
+struct ima_ns_policy *ima_ns_policy_alloc(void);
 struct ima_ns_policy *ima_ns_policy_get(struct ima_ns_policy *policy);
 void ima_ns_policy_put(struct ima_ns_policy *policy);
 const struct ima_ns_policy *ima_ns_current_policy(void);
@@ -111,18 +173,20 @@ int ima_ns_appraise_flags(void);
 int ima_ns_union_actions(int acc, int more);
 
 /* ima_ns_registry.c */
-int ima_ns_parse_id(const char *buf, size_t len, unsigned int *nsid);
-int ima_ns_register(unsigned int nsid, struct dentry *ima_dir);
-struct ima_ns_policy *ima_ns_lookup_file(unsigned int nsid,
+int ima_ns_parse_id(const char *buf, size_t len, struct ima_ns_ref *ref);
+int ima_ns_register(const struct ima_ns_ref *ref, struct dentry *ima_dir);
+struct ima_ns_policy *ima_ns_lookup_file(u32 index,
 					 const struct dentry *dentry);
 void ima_ns_show_registered(struct seq_file *m);
+void __init ima_ns_init_lsm(const struct lsm_id *lsmid);
 
 /* ima_ns_fs.c */
 int __init ima_ns_fs_init(struct dentry *ima_dir);
-struct dentry *ima_ns_fs_create(const struct ima_ns_policy *policy,
-				struct dentry *ima_dir,
-				struct dentry **policy_file);
-void ima_ns_fs_remove(struct dentry *dir);
+int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir);
+void ima_ns_fs_unlink(struct ima_ns_policy *policy);
+void ima_ns_fs_remove(struct ima_ns_policy *policy);
+
+#define IMA_NS_BLOB_SIZE	sizeof(struct ima_mnt_ns)
 
 #else /* !CONFIG_IMA_NS */
 
@@ -154,6 +218,12 @@ static inline int ima_ns_fs_init(struct dentry *ima_dir)
 {
 	return 0;
 }
+
+static inline void ima_ns_init_lsm(const struct lsm_id *lsmid)
+{
+}
+
+#define IMA_NS_BLOB_SIZE	0
 
 #endif /* CONFIG_IMA_NS */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * IMA namespace policies: the securityfs files "namespaces" and
- * "<nsid>/policy".
+ * "mntns:<id>/policy", and the "<nsid>" links.
  */
 
 #include <linux/capability.h>
@@ -12,8 +12,8 @@
 
 #include "ima_ns.h"
 
-/* The longest write "namespaces" takes: ten digits and a newline. */
-#define IMA_NS_ID_MAX_WRITE	11
+/* The longest write "namespaces" takes: "mntns:", 20 digits, a newline. */
+#define IMA_NS_ID_MAX_WRITE	27
 
 /* Bit of &ima_ns_policy.busy held by the one writer of a policy file. */
 #define IMA_NS_POLICY_BUSY	0
@@ -67,8 +67,8 @@ static int ima_ns_open_namespaces(struct inode *inode, struct file *file)
 /**
  * ima_ns_write_namespaces - register a mount namespace by its id
  * @file: the "namespaces" file
- * @ubuf: user buffer with a decimal nsid
- * @len: its length
+ * @ubuf: user buffer with a decimal nsid, or "mntns:" and a 64-bit id
+ * @len: its length in bytes
  * @ppos: file position; must be 0
  *
  * Context: Process context; may sleep.
@@ -85,7 +85,7 @@ static ssize_t ima_ns_write_namespaces(struct file *file,
 				       const char __user *ubuf, size_t len,
 				       loff_t *ppos)
 {
-	unsigned int nsid;
+	struct ima_ns_ref ref;
 	char *buf;
 	int err;
 
@@ -99,9 +99,9 @@ static ssize_t ima_ns_write_namespaces(struct file *file,
 		return PTR_ERR(buf);
 
 	/* An embedded NUL shortens the string. */
-	err = strlen(buf) == len ? ima_ns_parse_id(buf, len, &nsid) : -EINVAL;
+	err = strlen(buf) == len ? ima_ns_parse_id(buf, len, &ref) : -EINVAL;
 	if (!err)
-		err = ima_ns_register(nsid, ima_ns_ima_dir);
+		err = ima_ns_register(&ref, ima_ns_ima_dir);
 	kfree(buf);
 	return err ? err : len;
 }
@@ -129,6 +129,12 @@ static void *ima_ns_policy_seq_start(struct seq_file *m, loff_t *pos)
 	return ima_rule_list_nth(&policy->rules, *pos);
 }
 
+/*
+ * Rules are only appended, and freed with the policy, which the open file
+ * pins: a rule found once stays valid, and its successor is read as RCU
+ * publishes it.
+ */
+
 /**
  * ima_ns_policy_seq_next - seq_file next over a namespace's rules
  * @m: the seq_file
@@ -140,8 +146,10 @@ static void *ima_ns_policy_seq_start(struct seq_file *m, loff_t *pos)
  */
 static void *ima_ns_policy_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
+	const struct ima_ns_policy *policy = m->private;
+
 	++*pos;
-	return ima_ns_policy_seq_start(m, pos);
+	return ima_rule_list_next(&policy->rules, v);
 }
 
 /**
@@ -213,28 +221,36 @@ static int ima_ns_open_policy_write(struct file *file,
 }
 
 /**
- * ima_ns_open_policy - open "<nsid>/policy"
- * @inode: the file's inode; i_private holds the nsid
+ * ima_ns_open_policy - open "mntns:<id>/policy"
+ * @inode: the file's inode; i_private holds the policy's registry index
  * @file: the file
  *
  * Context: Process context.
- * Return: 0 on success; -ENOENT if the namespace is gone; the errors of
+ * Return: 0 on success; -ENOENT if the policy governs nothing any more;
+ * -EACCES for O_RDWR and access mode 3; the errors of
  * ima_ns_open_policy_read() or ima_ns_open_policy_write().
  */
 static int ima_ns_open_policy(struct inode *inode, struct file *file)
 {
-	unsigned int nsid = (unsigned long)inode->i_private;
+	u32 index = (unsigned long)inode->i_private;
 	struct ima_ns_policy *policy;
 	int err;
 
-	policy = ima_ns_lookup_file(nsid, file->f_path.dentry);
+	policy = ima_ns_lookup_file(index, file->f_path.dentry);
 	if (!policy)
 		return -ENOENT;
 
-	if (file->f_flags & O_WRONLY)
+	switch (file->f_flags & O_ACCMODE) {
+	case O_WRONLY:
 		err = ima_ns_open_policy_write(file, policy);
-	else
+		break;
+	case O_RDONLY:
 		err = ima_ns_open_policy_read(file, policy);
+		break;
+	default:
+		err = -EACCES;
+		break;
+	}
 	if (err)
 		ima_ns_policy_put(policy);
 	return err;
@@ -250,6 +266,7 @@ static int ima_ns_open_policy(struct inode *inode, struct file *file)
  */
 static ssize_t ima_ns_stage_rule(struct ima_ns_policy *policy, char *data)
 {
+	struct list_head *last = policy->staged.prev;
 	ssize_t result;
 
 	lockdep_assert_held(&policy->lock);
@@ -260,9 +277,14 @@ static ssize_t ima_ns_stage_rule(struct ima_ns_policy *policy, char *data)
 		return -EINVAL;
 
 	result = ima_parse_ns_rule_line(data, &policy->staged);
-	if (result >= 0 && policy->nr_rules +
-	    list_count_nodes(&policy->staged) > IMA_NS_MAX_RULES)
-		result = -ENOSPC;
+	if (result < 0 || policy->staged.prev == last)
+		return result;
+	/* A rule was staged: keep it only within the limit. */
+	if (policy->nr_rules + policy->nr_staged >= IMA_NS_MAX_RULES) {
+		ima_free_rule_list_tail(&policy->staged);
+		return -ENOSPC;
+	}
+	policy->nr_staged++;
 	return result;
 }
 
@@ -304,12 +326,15 @@ static ssize_t ima_ns_write_policy(struct file *file, const char __user *ubuf,
 	}
 
 	result = mutex_lock_interruptible(&policy->lock);
-	if (!result) {
-		result = ima_ns_stage_rule(policy, data);
-		if (result < 0)
-			policy->batch_failed = true;
-		mutex_unlock(&policy->lock);
+	if (result) {
+		/* Interrupted: the batch is incomplete, so it fails too. */
+		kfree(data);
+		goto out_fail;
 	}
+	result = ima_ns_stage_rule(policy, data);
+	if (result < 0)
+		policy->batch_failed = true;
+	mutex_unlock(&policy->lock);
 	kfree(data);
 	return result;
 
@@ -337,22 +362,24 @@ static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 	ok = !policy->batch_failed && !policy->dead &&
 	     !list_empty(&policy->staged);
 	if (ok) {
-		policy->nr_rules += list_count_nodes(&policy->staged);
+		policy->nr_rules += policy->nr_staged;
 		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
 			   ima_rule_list_appraise_flags(&policy->staged));
 		ima_rule_list_publish(&policy->staged, &policy->rules);
 	} else {
 		ima_free_rule_list(&policy->staged);
 	}
+	policy->nr_staged = 0;
 	policy->batch_failed = false;
 	mutex_unlock(&policy->lock);
 
 	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "policy_update",
-			       ok ? "completed" : "failed", !ok, policy->nsid);
+			       ok ? "completed" : "failed", !ok, policy->nsid,
+			       policy->id);
 }
 
 /**
- * ima_ns_release_policy - close "<nsid>/policy"
+ * ima_ns_release_policy - close "mntns:<id>/policy"
  * @inode: its inode
  * @file: the file
  *
@@ -384,54 +411,89 @@ static const struct file_operations ima_ns_policy_fops = {
 };
 
 /**
- * ima_ns_fs_create - create "<nsid>/policy" for a new policy
- * @policy: the policy
+ * ima_ns_fs_create - create the files of a new policy
+ * @policy: the policy, with its @nsid, @id and @index set
  * @ima_dir: the securityfs "ima" directory
- * @policy_file: the policy file's dentry, on success
+ *
+ * Creates "mntns:<id>/policy", named by the 64-bit id of the namespace
+ * that registers the policy, which is never reused, and the link
+ * "<nsid>", named by its inode number, which goes with that namespace.
  *
  * Context: Process context; ima_ns_lock held.
- * Return: the "<nsid>" directory, or an ERR_PTR() from securityfs.
+ * Return: 0, or the error of securityfs.
  */
-struct dentry *ima_ns_fs_create(const struct ima_ns_policy *policy,
-				struct dentry *ima_dir,
-				struct dentry **policy_file)
+int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir)
 {
-	char name[16];
-	struct dentry *dir;
+	char name[32], link[16];
 	umode_t mode = 0200;
+	int err;
 
 	lockdep_assert_held(&ima_ns_lock);
 	if (IS_ENABLED(CONFIG_IMA_READ_POLICY))
 		mode |= 0400;
 
-	snprintf(name, sizeof(name), "%u", policy->nsid);
-	dir = securityfs_create_dir(name, ima_dir);
-	if (IS_ERR(dir))
-		return dir;
-
-	*policy_file = securityfs_create_file("policy", mode, dir,
-					      (void *)(unsigned long)policy->nsid,
-					      &ima_ns_policy_fops);
-	if (IS_ERR(*policy_file)) {
-		securityfs_remove(dir);
-		return ERR_CAST(*policy_file);
+	snprintf(name, sizeof(name), "mntns:%llu", policy->id);
+	snprintf(link, sizeof(link), "%u", policy->nsid);
+	policy->dir = securityfs_create_dir(name, ima_dir);
+	if (IS_ERR(policy->dir)) {
+		err = PTR_ERR(policy->dir);
+		goto out_clear;
 	}
-	return dir;
+	policy->policy_file =
+		securityfs_create_file("policy", mode, policy->dir,
+				       (void *)(unsigned long)policy->index,
+				       &ima_ns_policy_fops);
+	if (IS_ERR(policy->policy_file)) {
+		err = PTR_ERR(policy->policy_file);
+		goto out_remove_dir;
+	}
+	policy->link = securityfs_create_symlink(link, ima_dir, name, NULL);
+	if (IS_ERR(policy->link)) {
+		err = PTR_ERR(policy->link);
+		goto out_remove_dir;
+	}
+	return 0;
+
+out_remove_dir:
+	securityfs_recursive_remove(policy->dir);
+out_clear:
+	policy->dir = NULL;
+	policy->policy_file = NULL;
+	policy->link = NULL;
+	return err;
 }
 
 /**
- * ima_ns_fs_remove - remove "<nsid>/" and its policy file
- * @dir: the directory; NULL and error pointers are ignored
+ * ima_ns_fs_unlink - remove "<nsid>" once its namespace is gone
+ * @policy: the policy
  *
- * The entries are unhashed even while the policy file is open, so that a
- * namespace reusing the inode number can register at once.
+ * Before the inode number can be reused, so that a namespace reusing it
+ * finds nothing and can register at once.
  *
- * Context: Process context; may sleep.
+ * Context: Process context; ima_ns_lock held.
  */
-void ima_ns_fs_remove(struct dentry *dir)
+void ima_ns_fs_unlink(struct ima_ns_policy *policy)
 {
-	if (!IS_ERR_OR_NULL(dir))
-		securityfs_recursive_remove(dir);
+	lockdep_assert_held(&ima_ns_lock);
+	securityfs_remove(policy->link);
+	policy->link = NULL;
+}
+
+/**
+ * ima_ns_fs_remove - remove every file of a policy that governs nothing
+ * @policy: the policy
+ *
+ * The entries are unhashed even while the policy file is open.
+ *
+ * Context: Process context; ima_ns_lock held.
+ */
+void ima_ns_fs_remove(struct ima_ns_policy *policy)
+{
+	lockdep_assert_held(&ima_ns_lock);
+	ima_ns_fs_unlink(policy);
+	securityfs_recursive_remove(policy->dir);
+	policy->dir = NULL;
+	policy->policy_file = NULL;
 }
 
 /**

@@ -25,21 +25,21 @@ static void ima_ns_policy_free_work(struct work_struct *work)
 
 	ima_free_rule_list(&policy->staged);
 	ima_free_rule_list(&policy->rules);
-	ima_ns_policy_put(policy->parent);
+	/* The last reference: nobody can change @parent any more. */
+	ima_ns_policy_put(rcu_dereference_protected(policy->parent, true));
 	kfree(policy);
 	static_branch_dec(&ima_ns_enabled);
 }
 
 /**
  * ima_ns_policy_alloc - create an empty namespace policy
- * @nsid: inode number of the namespace it is for
  *
  * Context: Process context; may sleep.
  * Return:
- * * a policy with one reference	- Success
- * * ERR_PTR(-ENOMEM)			- Out of memory
+ * * a policy with one reference and no user	- Success
+ * * ERR_PTR(-ENOMEM)				- Out of memory
  */
-struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid)
+struct ima_ns_policy *ima_ns_policy_alloc(void)
 {
 	struct ima_ns_policy *policy;
 
@@ -53,7 +53,6 @@ struct ima_ns_policy *ima_ns_policy_alloc(unsigned int nsid)
 	INIT_LIST_HEAD(&policy->rules);
 	INIT_LIST_HEAD(&policy->staged);
 	mutex_init(&policy->lock);
-	policy->nsid = nsid;
 	/*
 	 * The hooks look for namespace policies while any policy lives, not
 	 * only while one is registered: namespaces copied from a registered
@@ -95,6 +94,18 @@ void ima_ns_policy_put(struct ima_ns_policy *policy)
 }
 
 /**
+ * ima_mnt_ns - IMA's part of a mount namespace's LSM blob
+ * @ns: the namespace
+ *
+ * Context: Any context; @ns must be pinned.
+ * Return: the blob.
+ */
+struct ima_mnt_ns *ima_mnt_ns(struct mnt_namespace *ns)
+{
+	return *mnt_ns_security(ns) + ima_blob_sizes.lbs_mnt_ns;
+}
+
+/**
  * ima_ns_current_policy - the innermost policy governing current
  *
  * Context: rcu_read_lock() must be held; the result is valid until it is
@@ -110,7 +121,7 @@ const struct ima_ns_policy *ima_ns_current_policy(void)
 	/* An exiting task has already dropped its namespaces. */
 	if (!nsproxy || !nsproxy->mnt_ns)
 		return NULL;
-	return rcu_dereference(*mnt_ns_ima_policy(nsproxy->mnt_ns));
+	return rcu_dereference(ima_mnt_ns(nsproxy->mnt_ns)->policy);
 }
 
 /**
@@ -127,7 +138,7 @@ bool __ima_ns_governs_current(void)
 	struct nsproxy *nsproxy = current->nsproxy;
 
 	return nsproxy && nsproxy->mnt_ns &&
-	       rcu_access_pointer(*mnt_ns_ima_policy(nsproxy->mnt_ns));
+	       rcu_access_pointer(ima_mnt_ns(nsproxy->mnt_ns)->policy);
 }
 
 /**
@@ -209,7 +220,8 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 		return action;
 
 	rcu_read_lock();
-	for (policy = ima_ns_current_policy(); policy; policy = policy->parent) {
+	for (policy = ima_ns_current_policy(); policy;
+	     policy = rcu_dereference(policy->parent)) {
 		unsigned int algos = 0;
 		int more;
 
@@ -242,7 +254,8 @@ int ima_ns_appraise_flags(void)
 		return 0;
 
 	rcu_read_lock();
-	for (policy = ima_ns_current_policy(); policy; policy = policy->parent)
+	for (policy = ima_ns_current_policy(); policy;
+	     policy = rcu_dereference(policy->parent))
 		flags |= READ_ONCE(policy->appraise_flags);
 	rcu_read_unlock();
 	return flags;

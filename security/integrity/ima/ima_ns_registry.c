@@ -1,53 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IMA namespace policies: registration, inheritance and teardown.
+ * IMA namespace policies: registration, inheritance, setns() and teardown.
  */
 
+#include <linux/capability.h>
 #include <linux/ima.h>
 #include <linux/mnt_namespace.h>
 #include <linux/nsproxy.h>
+#include <linux/proc_ns.h>
 #include <linux/seq_file.h>
 #include <linux/xarray.h>
 
 #include "ima_ns.h"
 
 /*
- * ima_ns_lock serialises registration and teardown.  It protects
- * &ima_ns_registry updates, the ima_policy pointer of every published mount
- * namespace, and the @ns, @dir and @policy_file fields of every policy.
- * It nests outside &ima_ns_policy.lock and the securityfs inode locks, and
- * is never taken with namespace_sem or mnt_ns_tree_lock held.
+ * ima_ns_lock serialises registration and the unlisting of policies.  It
+ * protects &ima_ns_registry updates and the @ns_alive, @dir, @policy_file
+ * and @link fields of every policy.  It nests outside &ima_ns_tree_lock,
+ * &ima_ns_policy.lock and the securityfs inode locks, and is never taken
+ * with namespace_sem or mnt_ns_tree_lock held.  A mount namespace being
+ * freed takes it only if it registered a policy or drops a policy's last
+ * user, never for an inherited reference.
  */
 DEFINE_MUTEX(ima_ns_lock);
 
 /*
- * Registered policies, indexed by nsid, so that the namespaces file lists
- * them in ascending order and policy files find their policy.  Written
- * under ima_ns_lock; read under RCU or ima_ns_lock.
+ * ima_ns_tree_lock protects the tree of &ima_mnt_ns.src links and the
+ * publication of &ima_mnt_ns.policy and &ima_ns_policy.parent.  It is a
+ * spinlock taken for list operations and pointer swaps only, inside
+ * &ima_ns_lock.
  */
-static DEFINE_XARRAY(ima_ns_registry);
+DEFINE_SPINLOCK(ima_ns_tree_lock);
+
+/*
+ * Policies in force, indexed by &ima_ns_policy.index in registration
+ * order, so that "namespaces" lists them and policy files find theirs.
+ * Written under ima_ns_lock; read under RCU or ima_ns_lock.
+ */
+static DEFINE_XARRAY_ALLOC(ima_ns_registry);
+
+/*
+ * Live mount namespaces by nsfs inode number, kept while booted with
+ * enforce_ns, so that registration by inode number is O(log n).  An
+ * entry goes before the inode number can be reused; lookups take an
+ * active reference under the xarray's lock, which erasure also takes.
+ */
+static DEFINE_XARRAY(ima_ns_by_inum);
+
+/* "mntns:" and a decimal 64-bit id: the form that names no inode number. */
+#define IMA_NS_ID_PREFIX	"mntns:"
 
 /**
- * ima_ns_parse_id - parse a mount namespace id written to "namespaces"
+ * ima_ns_parse_id - parse a mount namespace reference written to "namespaces"
  * @buf: the bytes written, NUL-terminated at @len
  * @len: number of bytes written
- * @nsid: the id, on success
+ * @ref: the reference, on success
  *
- * Accepts decimal digits with an optional trailing newline: no sign, no
+ * Accepts a decimal nsfs inode number, or "mntns:" and a decimal 64-bit
+ * mount namespace id, with an optional trailing newline: no sign, no
  * leading zero, no white space, no embedded NUL.
  *
  * Context: Any context.
  * Return:
  * * 0		- Success
- * * -EINVAL	- Malformed, zero, or larger than UINT_MAX
+ * * -EINVAL	- Malformed, zero, or out of range
  */
-int ima_ns_parse_id(const char *buf, size_t len, unsigned int *nsid)
+int ima_ns_parse_id(const char *buf, size_t len, struct ima_ns_ref *ref)
 {
-	char digits[11];
+	size_t plen = strlen(IMA_NS_ID_PREFIX);
+	bool is_id = false;
+	char digits[21];
 	size_t i;
+	u64 val;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
+	if (len > plen && !strncmp(buf, IMA_NS_ID_PREFIX, plen)) {
+		is_id = true;
+		buf += plen;
+		len -= plen;
+	}
 	if (!len || len >= sizeof(digits) || buf[0] == '0')
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
@@ -56,32 +88,209 @@ int ima_ns_parse_id(const char *buf, size_t len, unsigned int *nsid)
 		digits[i] = buf[i];
 	}
 	digits[len] = '\0';
-	return kstrtouint(digits, 10, nsid) ? -EINVAL : 0;
+	if (kstrtou64(digits, 10, &val))
+		return -EINVAL;
+	if (!is_id && val > UINT_MAX)
+		return -EINVAL;
+	ref->id = is_id ? val : 0;
+	ref->inum = is_id ? 0 : val;
+	return 0;
+}
+
+/**
+ * ima_ns_get_by_ref - find a live mount namespace
+ * @ref: its inode number or 64-bit id
+ *
+ * Context: Process context.
+ * Return: the namespace with an active reference, or NULL.
+ */
+static struct mnt_namespace *ima_ns_get_by_ref(const struct ima_ns_ref *ref)
+{
+	struct ima_mnt_ns *blob;
+	struct mnt_namespace *ns = NULL;
+
+	if (ref->id)
+		return get_mnt_ns_by_id(ref->id);
+
+	xa_lock(&ima_ns_by_inum);
+	blob = xa_load(&ima_ns_by_inum, ref->inum);
+	if (blob && refcount_inc_not_zero(&from_mnt_ns(blob->ns)->count))
+		ns = blob->ns;
+	xa_unlock(&ima_ns_by_inum);
+	return ns;
+}
+
+/**
+ * ima_ns_use - add a user to a policy
+ * @policy: the policy, or NULL
+ *
+ * Context: Any context; the caller holds a user or &ima_ns_tree_lock
+ * with @policy reachable from a live namespace.
+ * Return: @policy.
+ */
+static struct ima_ns_policy *ima_ns_use(struct ima_ns_policy *policy)
+{
+	if (policy) {
+		ima_ns_policy_get(policy);
+		atomic_inc(&policy->users);
+	}
+	return policy;
+}
+
+/**
+ * ima_ns_unlist - remove a policy that governs nothing any more
+ * @policy: the policy; its users are gone
+ *
+ * Context: Process context; ima_ns_lock held.
+ */
+static void ima_ns_unlist(struct ima_ns_policy *policy)
+{
+	lockdep_assert_held(&ima_ns_lock);
+
+	xa_erase(&ima_ns_registry, policy->index);
+	ima_ns_fs_remove(policy);
+	mutex_lock(&policy->lock);
+	policy->dead = true;
+	mutex_unlock(&policy->lock);
+	/* The registry's reference; the caller holds another. */
+	ima_ns_policy_put(policy);
+}
+
+/**
+ * ima_ns_unuse - drop a user of a policy, and unlist it with the last one
+ * @policy: the policy, or NULL
+ *
+ * A policy that governs nothing is unlisted and drops the user it holds
+ * on its parent, which may then govern nothing either.  ima_ns_lock is
+ * only taken for a last user.
+ *
+ * Context: Process context; may sleep.  ima_ns_lock must not be held.
+ */
+static void ima_ns_unuse(struct ima_ns_policy *policy)
+{
+	struct ima_ns_policy *parent;
+
+	while (policy) {
+		if (!atomic_dec_and_mutex_lock(&policy->users, &ima_ns_lock)) {
+			ima_ns_policy_put(policy);
+			return;
+		}
+		ima_ns_unlist(policy);
+		mutex_unlock(&ima_ns_lock);
+
+		integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "ns_unregister",
+				       "namespace-freed", 0, policy->nsid,
+				       policy->id);
+		/*
+		 * Now drop the user @policy held on its parent.  The
+		 * reference goes when @policy is freed; take one for the
+		 * loop to drop, before @policy can be.
+		 */
+		parent = rcu_dereference_protected(policy->parent, true);
+		ima_ns_policy_get(parent);
+		ima_ns_policy_put(policy);
+		policy = parent;
+	}
+}
+
+/**
+ * ima_ns_next_descendant - pre-order walk of a namespace's descendants
+ * @pos: the current blob
+ * @root: the blob whose descendants are walked
+ * @skip: do not walk below @pos
+ *
+ * Context: ima_ns_tree_lock held.
+ * Return: the next blob, or NULL at the end.
+ */
+static struct ima_mnt_ns *ima_ns_next_descendant(struct ima_mnt_ns *pos,
+						 struct ima_mnt_ns *root,
+						 bool skip)
+{
+	lockdep_assert_held(&ima_ns_tree_lock);
+
+	if (!skip && !list_empty(&pos->children))
+		return list_first_entry(&pos->children, struct ima_mnt_ns,
+					sibling);
+	while (pos != root) {
+		if (!list_is_last(&pos->sibling, &pos->src->children))
+			return list_next_entry(pos, sibling);
+		pos = pos->src;
+	}
+	return NULL;
+}
+
+/**
+ * ima_ns_adopt_descendants - extend a new policy to existing descendants
+ * @root: the blob of the namespace that registered @policy
+ * @old: the policy that governed it before
+ * @policy: the new policy, whose parent is @old
+ *
+ * A namespace copied from @root before the registration, even one whose
+ * copy raced with it, is governed as if copied after: its @old pointer
+ * becomes @policy, and a policy one of them registered gets @policy as
+ * parent instead of @old.  Either way the chain only grows, so RCU
+ * walkers see the old chain or the new one.
+ *
+ * Context: ima_ns_lock and ima_ns_tree_lock held.
+ */
+static void ima_ns_adopt_descendants(struct ima_mnt_ns *root,
+				     struct ima_ns_policy *old,
+				     struct ima_ns_policy *policy)
+{
+	struct ima_mnt_ns *pos = root;
+	bool skip = false;
+
+	lockdep_assert_held(&ima_ns_lock);
+	lockdep_assert_held(&ima_ns_tree_lock);
+
+	while ((pos = ima_ns_next_descendant(pos, root, skip))) {
+		struct ima_ns_policy *cur, *own = pos->registered;
+
+		skip = false;
+		if (own) {
+			/* Below @pos, chains pass through @own. */
+			skip = true;
+			cur = rcu_dereference_protected(own->parent, true);
+			if (cur != old)
+				continue;
+			rcu_assign_pointer(own->parent, ima_ns_use(policy));
+		} else {
+			cur = rcu_dereference_protected(pos->policy, true);
+			if (cur != old)
+				continue;
+			rcu_assign_pointer(pos->policy, ima_ns_use(policy));
+		}
+		/* @policy's parent holds @old: never its last user. */
+		if (old) {
+			atomic_dec(&old->users);
+			ima_ns_policy_put(old);
+		}
+	}
 }
 
 /**
  * ima_ns_register - give a mount namespace a policy of its own
- * @nsid: inode number of the namespace
+ * @ref: the namespace's inode number or 64-bit id
  * @ima_dir: the securityfs "ima" directory
  *
  * The namespace is looked up among live mount namespaces and pinned while
- * it is registered, so that it cannot die half-way.  Its new policy
- * inherits the policy it was governed by so far.
+ * it is registered.  Its new policy inherits the policy it was governed by
+ * so far, and extends to every namespace already copied from it.
  *
  * Context: Process context; may sleep.  Takes ima_ns_lock.
  * Return:
- * * 0			- Success; "<nsid>/policy" exists
+ * * 0			- Success; "mntns:<id>/policy" and "<nsid>" exist
  * * -EOPNOTSUPP	- Not booted with ima_appraise=enforce_ns
  * * -ENOENT		- No live mount namespace has that id
- * * -EINVAL		- @nsid is the initial mount namespace
+ * * -EINVAL		- It is the initial mount namespace
  * * -EEXIST		- The namespace is registered already
  * * -ENOMEM		- Out of memory
  */
-int ima_ns_register(unsigned int nsid, struct dentry *ima_dir)
+int ima_ns_register(const struct ima_ns_ref *ref, struct dentry *ima_dir)
 {
-	struct ima_ns_policy __rcu **slot;
 	struct ima_ns_policy *policy, *old;
 	struct mnt_namespace *ns;
+	struct ima_mnt_ns *blob;
 	int err;
 
 	might_sleep();
@@ -90,53 +299,64 @@ int ima_ns_register(unsigned int nsid, struct dentry *ima_dir)
 		return -EOPNOTSUPP;
 	}
 
-	ns = get_mnt_ns_by_inum(nsid);
+	/* It may predate the boot parameter, and is never in the index. */
+	if (ref->inum == from_mnt_ns(init_nsproxy.mnt_ns)->inum ||
+	    (ref->id && ref->id == mnt_ns_id(init_nsproxy.mnt_ns)))
+		return -EINVAL;
+	ns = ima_ns_get_by_ref(ref);
 	if (!ns)
 		return -ENOENT;
 	if (ns == init_nsproxy.mnt_ns) {
 		err = -EINVAL;
 		goto out_put_ns;
 	}
+	blob = ima_mnt_ns(ns);
 
-	policy = ima_ns_policy_alloc(nsid);
+	policy = ima_ns_policy_alloc();
 	if (IS_ERR(policy)) {
 		err = PTR_ERR(policy);
 		goto out_put_ns;
 	}
+	policy->nsid = from_mnt_ns(ns)->inum;
+	policy->id = mnt_ns_id(ns);
+	policy->ns_alive = true;
 
 	mutex_lock(&ima_ns_lock);
-	slot = mnt_ns_ima_policy(ns);
-	old = rcu_dereference_protected(*slot, lockdep_is_held(&ima_ns_lock));
-	if (old && old->ns == ns) {
+	if (blob->registered) {
 		err = -EEXIST;
 		goto out_unlock;
 	}
-
-	policy->dir = ima_ns_fs_create(policy, ima_dir, &policy->policy_file);
-	if (IS_ERR(policy->dir)) {
-		err = PTR_ERR(policy->dir);
+	/* The registry's reference. */
+	err = xa_alloc(&ima_ns_registry, &policy->index,
+		       ima_ns_policy_get(policy), xa_limit_32b, GFP_KERNEL);
+	if (err) {
+		ima_ns_policy_put(policy);
 		goto out_unlock;
 	}
-	err = xa_insert(&ima_ns_registry, nsid, policy, GFP_KERNEL);
-	if (err) {
-		/* -EBUSY: the id is taken, which a live namespace rules out. */
-		err = err == -EBUSY ? -EEXIST : err;
-		goto out_remove_files;
-	}
+	err = ima_ns_fs_create(policy, ima_dir);
+	if (err)
+		goto out_erase;
 
-	/* The namespace's reference on @old now belongs to @policy. */
-	policy->parent = old;
-	policy->ns = ns;
-	rcu_assign_pointer(*slot, policy);
+	spin_lock(&ima_ns_tree_lock);
+	old = rcu_dereference_protected(blob->policy,
+					lockdep_is_held(&ima_ns_tree_lock));
+	/* The namespace's reference and user on @old pass to @policy. */
+	RCU_INIT_POINTER(policy->parent, old);
+	atomic_set(&policy->users, 1);
+	rcu_assign_pointer(blob->policy, policy);
+	blob->registered = policy;
+	ima_ns_adopt_descendants(blob, old, policy);
+	spin_unlock(&ima_ns_tree_lock);
 	mutex_unlock(&ima_ns_lock);
 
 	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "ns_register",
-			       "registered", 0, nsid);
+			       "registered", 0, policy->nsid, policy->id);
 	put_mnt_ns(ns);
 	return 0;
 
-out_remove_files:
-	ima_ns_fs_remove(policy->dir);
+out_erase:
+	xa_erase(&ima_ns_registry, policy->index);
+	ima_ns_policy_put(policy);
 out_unlock:
 	mutex_unlock(&ima_ns_lock);
 	ima_ns_policy_put(policy);
@@ -146,101 +366,177 @@ out_put_ns:
 }
 
 /**
- * ima_ns_unregister - tear down the policy a dying namespace registered
- * @policy: the policy
+ * ima_mnt_ns_alloc - a new mount namespace takes over its creator's policy
+ * @ns: the namespace being created, not yet visible to any task
+ * @src: the mount namespace of its creator, or NULL
  *
- * Removes "<nsid>/" so that a namespace which later reuses the inode
- * number finds nothing, and marks the policy dead for open policy files.
- * Descendant namespaces keep the policy in force through their references.
+ * Called for every mount namespace, however it is created, so that no
+ * path starts one ungoverned: this is what keeps unshare(2) and clone(2)
+ * from escaping a policy.  Anonymous namespaces have no @src and no
+ * policy.
  *
- * Context: Process context; may sleep.  ima_ns_lock must be held.
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOMEM.
  */
-static void ima_ns_unregister(struct ima_ns_policy *policy)
+static int ima_mnt_ns_alloc(struct mnt_namespace *ns,
+			    struct mnt_namespace *src)
 {
-	lockdep_assert_held(&ima_ns_lock);
+	struct ima_mnt_ns *blob = ima_mnt_ns(ns), *src_blob;
+	int err;
 
-	xa_erase(&ima_ns_registry, policy->nsid);
-	ima_ns_fs_remove(policy->dir);
-	policy->dir = NULL;
-	policy->policy_file = NULL;
-	policy->ns = NULL;
+	blob->ns = ns;
+	INIT_LIST_HEAD(&blob->children);
+	INIT_LIST_HEAD(&blob->sibling);
+	if (!(ima_appraise & IMA_APPRAISE_NS) || !mnt_ns_id(ns))
+		return 0;
 
-	mutex_lock(&policy->lock);
-	policy->dead = true;
-	mutex_unlock(&policy->lock);
+	err = xa_insert(&ima_ns_by_inum, from_mnt_ns(ns)->inum, blob,
+			GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err == -EBUSY ? -EEXIST : err;
+	blob->indexed = true;
+	if (!src)
+		return 0;
 
-	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "ns_unregister",
-			       "namespace-freed", 0, policy->nsid);
-}
-
-/**
- * ima_mnt_ns_copy - a new mount namespace inherits its source's policy
- * @new_ns: the namespace being created, not yet visible to anyone
- * @old_ns: the namespace it is copied from
- *
- * This is what keeps "unshare -m" from escaping a policy.
- *
- * Context: Process context, with namespace_sem held; does not sleep.
- */
-void ima_mnt_ns_copy(struct mnt_namespace *new_ns,
-		     struct mnt_namespace *old_ns)
-{
-	struct ima_ns_policy *policy;
-
-	rcu_read_lock();
-	/* @old_ns is pinned, so its reference keeps the policy alive. */
-	policy = rcu_dereference(*mnt_ns_ima_policy(old_ns));
-	ima_ns_policy_get(policy);
-	rcu_read_unlock();
-	RCU_INIT_POINTER(*mnt_ns_ima_policy(new_ns), policy);
+	src_blob = ima_mnt_ns(src);
+	spin_lock(&ima_ns_tree_lock);
+	RCU_INIT_POINTER(blob->policy,
+			 ima_ns_use(rcu_dereference_protected(src_blob->policy,
+				lockdep_is_held(&ima_ns_tree_lock))));
+	blob->src = src_blob;
+	list_add_tail(&blob->sibling, &src_blob->children);
+	spin_unlock(&ima_ns_tree_lock);
+	return 0;
 }
 
 /**
  * ima_mnt_ns_free - a mount namespace is being freed
  * @ns: the namespace; no task uses it any more
  *
- * Drops the namespace's policy reference and, when the namespace registered
- * that policy, unregisters it.  Called before the inode number is released.
+ * Its children are handed to its own source, so that a later registration
+ * of an ancestor still reaches them.  If it registered a policy, "<nsid>"
+ * goes, before the inode number can be reused; the policy stays listed
+ * while it governs other namespaces.
  *
- * Context: Process context; may sleep when @ns has a policy.
+ * Context: Process context; may sleep.
  */
-void ima_mnt_ns_free(struct mnt_namespace *ns)
+static void ima_mnt_ns_free(struct mnt_namespace *ns)
 {
-	struct ima_ns_policy __rcu **slot = mnt_ns_ima_policy(ns);
+	struct ima_mnt_ns *blob = ima_mnt_ns(ns), *child, *tmp;
 	struct ima_ns_policy *policy;
 
-	if (!rcu_access_pointer(*slot))
+	/* Another module's alloc hook failed before ours ran. */
+	if (!blob->ns)
 		return;
+	if (blob->indexed) {
+		xa_erase(&ima_ns_by_inum, from_mnt_ns(ns)->inum);
+		blob->indexed = false;
+	}
 
-	mutex_lock(&ima_ns_lock);
-	policy = rcu_dereference_protected(*slot, lockdep_is_held(&ima_ns_lock));
-	RCU_INIT_POINTER(*slot, NULL);
-	if (policy->ns == ns)
-		ima_ns_unregister(policy);
-	mutex_unlock(&ima_ns_lock);
+	spin_lock(&ima_ns_tree_lock);
+	list_for_each_entry_safe(child, tmp, &blob->children, sibling) {
+		child->src = blob->src;
+		if (blob->src)
+			list_move_tail(&child->sibling, &blob->src->children);
+		else
+			list_del_init(&child->sibling);
+	}
+	list_del_init(&blob->sibling);
+	blob->src = NULL;
+	policy = rcu_dereference_protected(blob->policy,
+					   lockdep_is_held(&ima_ns_tree_lock));
+	RCU_INIT_POINTER(blob->policy, NULL);
+	spin_unlock(&ima_ns_tree_lock);
 
-	ima_ns_policy_put(policy);
+	if (blob->registered) {
+		mutex_lock(&ima_ns_lock);
+		blob->registered->ns_alive = false;
+		ima_ns_fs_unlink(blob->registered);
+		mutex_unlock(&ima_ns_lock);
+		blob->registered = NULL;
+	}
+	ima_ns_unuse(policy);
+}
+
+/**
+ * ima_ns_governed_by - is a policy in a namespace's chain?
+ * @ns: the namespace
+ * @policy: the policy
+ *
+ * Context: rcu_read_lock() held.
+ * Return: true if @policy governs @ns.
+ */
+static bool ima_ns_governed_by(struct mnt_namespace *ns,
+			       const struct ima_ns_policy *policy)
+{
+	const struct ima_ns_policy *p;
+
+	for (p = rcu_dereference(ima_mnt_ns(ns)->policy); p;
+	     p = rcu_dereference(p->parent))
+		if (p == policy)
+			return true;
+	return false;
+}
+
+/**
+ * ima_mnt_ns_install - may current enter a mount namespace?
+ * @nsset: the namespaces current moves to
+ * @ns: the mount namespace it would enter
+ *
+ * A governed task may only enter a namespace that every policy governing
+ * it governs too, so that setns(2) into a sibling created ungoverned, or
+ * under a weaker policy, is no way around a policy.  Since every policy
+ * in the chain of current's innermost policy also governs what that one
+ * governs, checking the innermost one is enough.  Host root, with
+ * CAP_SYS_ADMIN in the initial user namespace, is exempt: it is trusted
+ * with the policies themselves.
+ *
+ * Context: Process context.
+ * Return: 0, or -EPERM (audited).
+ */
+static int ima_mnt_ns_install(const struct nsset *nsset,
+			      struct mnt_namespace *ns)
+{
+	const struct ima_ns_policy *cur;
+	unsigned int nsid = 0;
+	bool ok;
+
+	if (!ima_ns_active())
+		return 0;
+
+	rcu_read_lock();
+	cur = ima_ns_current_policy();
+	ok = !cur || ima_ns_governed_by(ns, cur);
+	if (!ok)
+		nsid = cur->nsid;
+	rcu_read_unlock();
+
+	if (ok || ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return 0;
+	integrity_audit_ns_msg(AUDIT_INTEGRITY_STATUS, "ns_install",
+			       "weaker-policy", -EPERM, nsid, 0);
+	return -EPERM;
 }
 
 /**
  * ima_ns_lookup_file - find the policy behind an opened policy file
- * @nsid: the nsid the file was created for
+ * @index: the registry index the file was created for
  * @dentry: the file's dentry
  *
- * A policy file that was opened just as its namespace died must not reach
- * a policy registered later under the same, reused, nsid: the dentry must
+ * A policy file that was opened just as its policy was unlisted must not
+ * reach a policy registered later under the same index: the dentry must
  * still be the policy's own.
  *
  * Context: Process context; takes ima_ns_lock.
  * Return: the policy with a new reference, or NULL if it is gone.
  */
-struct ima_ns_policy *ima_ns_lookup_file(unsigned int nsid,
+struct ima_ns_policy *ima_ns_lookup_file(u32 index,
 					 const struct dentry *dentry)
 {
 	struct ima_ns_policy *policy;
 
 	mutex_lock(&ima_ns_lock);
-	policy = xa_load(&ima_ns_registry, nsid);
+	policy = xa_load(&ima_ns_registry, index);
 	if (policy && policy->policy_file == dentry)
 		ima_ns_policy_get(policy);
 	else
@@ -250,18 +546,29 @@ struct ima_ns_policy *ima_ns_lookup_file(unsigned int nsid,
 }
 
 /**
- * ima_ns_show_registered - list the registered nsids, one per line
+ * ima_ns_show_registered - list the policies in force, one per line
  * @m: the seq_file of the "namespaces" file
  *
- * Context: Process context; takes rcu_read_lock() per entry.
+ * Each line holds the inode number of the namespace that registered the
+ * policy, or "-" once that namespace is gone, and "mntns:<id>", its
+ * 64-bit id, which names the policy's directory.
+ *
+ * Context: Process context; takes ima_ns_lock.
  */
 void ima_ns_show_registered(struct seq_file *m)
 {
 	struct ima_ns_policy *policy;
-	unsigned long nsid;
+	unsigned long index;
 
-	xa_for_each(&ima_ns_registry, nsid, policy)
-		seq_printf(m, "%lu\n", nsid);
+	mutex_lock(&ima_ns_lock);
+	xa_for_each(&ima_ns_registry, index, policy) {
+		if (policy->ns_alive)
+			seq_printf(m, "%u ", policy->nsid);
+		else
+			seq_puts(m, "- ");
+		seq_printf(m, IMA_NS_ID_PREFIX "%llu\n", policy->id);
+	}
+	mutex_unlock(&ima_ns_lock);
 }
 
 /**
@@ -284,4 +591,21 @@ unsigned int ima_ns_audit_id(void)
 		nsid = policy->nsid;
 	rcu_read_unlock();
 	return nsid;
+}
+
+static struct security_hook_list ima_ns_hooks[] __ro_after_init = {
+	LSM_HOOK_INIT(mnt_ns_alloc, ima_mnt_ns_alloc),
+	LSM_HOOK_INIT(mnt_ns_free, ima_mnt_ns_free),
+	LSM_HOOK_INIT(mnt_ns_install, ima_mnt_ns_install),
+};
+
+/**
+ * ima_ns_init_lsm - register the mount namespace hooks
+ * @lsmid: IMA's LSM id
+ *
+ * Context: Boot.
+ */
+void __init ima_ns_init_lsm(const struct lsm_id *lsmid)
+{
+	security_add_hooks(ima_ns_hooks, ARRAY_SIZE(ima_ns_hooks), lsmid);
 }

@@ -14,41 +14,55 @@
  * @input: the bytes written; may hold a NUL
  * @len: how many bytes of @input were written
  * @err: the expected return value
- * @nsid: the expected id when @err is 0
+ * @inum: the expected inode number when @err is 0
+ * @id: the expected 64-bit id when @err is 0
  */
 struct ima_ns_id_case {
 	const char *name;
 	const char *input;
 	size_t len;
 	int err;
-	unsigned int nsid;
+	unsigned int inum;
+	u64 id;
 };
 
-#define ID_CASE(_name, _input, _err, _nsid) \
-	{ _name, _input, sizeof(_input) - 1, _err, _nsid }
+#define ID_CASE(_name, _input, _err, _inum, _id) \
+	{ _name, _input, sizeof(_input) - 1, _err, _inum, _id }
 
 static const struct ima_ns_id_case ima_ns_id_cases[] = {
-	ID_CASE("plain", "4026532208", 0, 4026532208U),
-	ID_CASE("newline", "4026532208\n", 0, 4026532208U),
-	ID_CASE("small", "7", 0, 7),
-	ID_CASE("uint_max", "4294967295", 0, 4294967295U),
-	ID_CASE("empty", "", -EINVAL, 0),
-	ID_CASE("only_newline", "\n", -EINVAL, 0),
-	ID_CASE("two_newlines", "12\n\n", -EINVAL, 0),
-	ID_CASE("zero", "0", -EINVAL, 0),
-	ID_CASE("leading_zero", "012", -EINVAL, 0),
-	ID_CASE("minus", "-1", -EINVAL, 0),
-	ID_CASE("plus", "+12", -EINVAL, 0),
-	ID_CASE("overflow", "4294967296", -EINVAL, 0),
-	ID_CASE("too_long", "40265322081", -EINVAL, 0),
-	ID_CASE("letters", "abc", -EINVAL, 0),
-	ID_CASE("trailing_garbage", "12abc", -EINVAL, 0),
-	ID_CASE("inner_space", "12 34", -EINVAL, 0),
-	ID_CASE("leading_space", " 12", -EINVAL, 0),
-	ID_CASE("trailing_space", "12 ", -EINVAL, 0),
-	ID_CASE("hex", "0x10", -EINVAL, 0),
+	ID_CASE("plain", "4026532208", 0, 4026532208U, 0),
+	ID_CASE("newline", "4026532208\n", 0, 4026532208U, 0),
+	ID_CASE("small", "7", 0, 7, 0),
+	ID_CASE("uint_max", "4294967295", 0, 4294967295U, 0),
+	ID_CASE("empty", "", -EINVAL, 0, 0),
+	ID_CASE("only_newline", "\n", -EINVAL, 0, 0),
+	ID_CASE("two_newlines", "12\n\n", -EINVAL, 0, 0),
+	ID_CASE("zero", "0", -EINVAL, 0, 0),
+	ID_CASE("leading_zero", "012", -EINVAL, 0, 0),
+	ID_CASE("minus", "-1", -EINVAL, 0, 0),
+	ID_CASE("plus", "+12", -EINVAL, 0, 0),
+	ID_CASE("overflow", "4294967296", -EINVAL, 0, 0),
+	ID_CASE("too_long", "40265322081", -EINVAL, 0, 0),
+	ID_CASE("letters", "abc", -EINVAL, 0, 0),
+	ID_CASE("trailing_garbage", "12abc", -EINVAL, 0, 0),
+	ID_CASE("inner_space", "12 34", -EINVAL, 0, 0),
+	ID_CASE("leading_space", " 12", -EINVAL, 0, 0),
+	ID_CASE("trailing_space", "12 ", -EINVAL, 0, 0),
+	ID_CASE("hex", "0x10", -EINVAL, 0, 0),
 	/* "12", NUL, "34" */
-	ID_CASE("embedded_nul", "12\00034", -EINVAL, 0),
+	ID_CASE("embedded_nul", "12\00034", -EINVAL, 0, 0),
+	ID_CASE("id", "mntns:12", 0, 0, 12),
+	ID_CASE("id_newline", "mntns:12\n", 0, 0, 12),
+	ID_CASE("id_u64_max", "mntns:18446744073709551615", 0, 0, U64_MAX),
+	ID_CASE("id_above_uint_max", "mntns:4294967296", 0, 0, 4294967296ULL),
+	ID_CASE("id_overflow", "mntns:18446744073709551616", -EINVAL, 0, 0),
+	ID_CASE("id_empty", "mntns:", -EINVAL, 0, 0),
+	ID_CASE("id_zero", "mntns:0", -EINVAL, 0, 0),
+	ID_CASE("id_leading_zero", "mntns:012", -EINVAL, 0, 0),
+	ID_CASE("id_space", "mntns: 12", -EINVAL, 0, 0),
+	ID_CASE("id_twice", "mntns:mntns:12", -EINVAL, 0, 0),
+	ID_CASE("id_upper_case", "MNTNS:12", -EINVAL, 0, 0),
+	ID_CASE("id_no_colon", "mntns12", -EINVAL, 0, 0),
 };
 
 static void ima_ns_id_case_desc(const struct ima_ns_id_case *c, char *desc)
@@ -61,11 +75,13 @@ KUNIT_ARRAY_PARAM(ima_ns_id, ima_ns_id_cases, ima_ns_id_case_desc);
 static void ima_ns_parse_id_test(struct kunit *test)
 {
 	const struct ima_ns_id_case *c = test->param_value;
-	unsigned int nsid = 0;
+	struct ima_ns_ref ref = { 0 };
 
-	KUNIT_EXPECT_EQ(test, ima_ns_parse_id(c->input, c->len, &nsid), c->err);
-	if (!c->err)
-		KUNIT_EXPECT_EQ(test, nsid, c->nsid);
+	KUNIT_EXPECT_EQ(test, ima_ns_parse_id(c->input, c->len, &ref), c->err);
+	if (!c->err) {
+		KUNIT_EXPECT_EQ(test, ref.inum, c->inum);
+		KUNIT_EXPECT_EQ(test, ref.id, c->id);
+	}
 }
 
 /**
@@ -108,15 +124,6 @@ static void ima_appraise_parse_mode_test(struct kunit *test)
 	const struct ima_appraise_mode_case *c = test->param_value;
 
 	KUNIT_EXPECT_EQ(test, ima_appraise_parse_mode(c->input), c->mode);
-}
-
-static void ima_ns_mode_bit_test(struct kunit *test)
-{
-	int used = IMA_APPRAISE_ENFORCE | IMA_APPRAISE_FIX | IMA_APPRAISE_LOG |
-		   IMA_APPRAISE_MODULES | IMA_APPRAISE_FIRMWARE |
-		   IMA_APPRAISE_POLICY | IMA_APPRAISE_KEXEC;
-
-	KUNIT_EXPECT_EQ(test, IMA_APPRAISE_NS & used, 0);
 }
 
 /**
@@ -249,7 +256,6 @@ static struct kunit_case ima_ns_test_cases[] = {
 	KUNIT_CASE_PARAM(ima_ns_parse_id_test, ima_ns_id_gen_params),
 	KUNIT_CASE_PARAM(ima_appraise_parse_mode_test,
 			 ima_appraise_mode_gen_params),
-	KUNIT_CASE(ima_ns_mode_bit_test),
 	KUNIT_CASE_PARAM(ima_ns_union_test, ima_ns_union_gen_params),
 	KUNIT_CASE_PARAM(ima_forget_unfit_verdict_test,
 			 ima_verdict_gen_params),
