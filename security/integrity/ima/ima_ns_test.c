@@ -184,7 +184,6 @@ static void ima_ns_union_test(struct kunit *test)
  * struct ima_verdict_case - may a cached pass answer for an access?
  * @name: what the case is about
  * @slot: the verdict slot the pass is cached in
- * @appraised: the IMA_<hook>_APPRAISED flag of that slot
  * @cached: the rule flags the pass was reached under
  * @func: the hook of the new access
  * @want: the rule flags of the new access
@@ -193,35 +192,40 @@ static void ima_ns_union_test(struct kunit *test)
 struct ima_verdict_case {
 	const char *name;
 	enum ima_verdict_slot slot;
-	unsigned long appraised;
 	int cached;
 	enum ima_hooks func;
 	int want;
 	bool kept;
 };
 
-#define FILE_PASS	IMA_VERDICT_FILE, IMA_FILE_APPRAISED
-#define MMAP_PASS	IMA_VERDICT_MMAP, IMA_MMAP_APPRAISED
+#define S_FILE	IMA_VERDICT_FILE
+#define S_MMAP	IMA_VERDICT_MMAP
+
+/* The IMA_<hook>_APPRAISED flag of each slot the cases use. */
+static const unsigned long ima_verdict_flag[] = {
+	[IMA_VERDICT_FILE] = IMA_FILE_APPRAISED,
+	[IMA_VERDICT_MMAP] = IMA_MMAP_APPRAISED,
+};
 
 static const struct ima_verdict_case ima_verdict_cases[] = {
-	{ "hash_for_hash", FILE_PASS, 0, FILE_CHECK, 0, true },
-	{ "signature_for_hash", FILE_PASS, SIG, FILE_CHECK, 0, true },
-	{ "hash_for_signature", FILE_PASS, 0, FILE_CHECK, SIG, false },
-	{ "signature_for_blacklist", FILE_PASS, SIG, FILE_CHECK,
+	{ "hash_for_hash", S_FILE, 0, FILE_CHECK, 0, true },
+	{ "signature_for_hash", S_FILE, SIG, FILE_CHECK, 0, true },
+	{ "hash_for_signature", S_FILE, 0, FILE_CHECK, SIG, false },
+	{ "signature_for_blacklist", S_FILE, SIG, FILE_CHECK,
 	  SIG | IMA_CHECK_BLACKLIST, false },
-	{ "modsig_for_xattr_signature", FILE_PASS, SIG | MODSIG, FILE_CHECK,
+	{ "modsig_for_xattr_signature", S_FILE, SIG | MODSIG, FILE_CHECK,
 	  SIG, false },
-	{ "xattr_signature_for_modsig", FILE_PASS, SIG, FILE_CHECK,
+	{ "xattr_signature_for_modsig", S_FILE, SIG, FILE_CHECK,
 	  SIG | MODSIG, true },
-	{ "verity_for_file_hash", FILE_PASS, SIG | IMA_VERITY_REQUIRED,
+	{ "verity_for_file_hash", S_FILE, SIG | IMA_VERITY_REQUIRED,
 	  FILE_CHECK, SIG, false },
-	{ "file_hash_for_verity", FILE_PASS, SIG, FILE_CHECK,
+	{ "file_hash_for_verity", S_FILE, SIG, FILE_CHECK,
 	  SIG | IMA_VERITY_REQUIRED, false },
-	{ "directio_is_no_requirement", FILE_PASS, DIO, FILE_CHECK, 0, true },
-	{ "other_hook_untouched", MMAP_PASS, 0, FILE_CHECK, SIG, true },
-	{ "mmap_hooks_share_a_slot", MMAP_PASS, 0, MMAP_CHECK_REQPROT, SIG,
+	{ "directio_is_no_requirement", S_FILE, DIO, FILE_CHECK, 0, true },
+	{ "other_hook_untouched", S_MMAP, 0, FILE_CHECK, SIG, true },
+	{ "mmap_hooks_share_a_slot", S_MMAP, 0, MMAP_CHECK_REQPROT, SIG,
 	  false },
-	{ "setattr_uses_file_slot", FILE_PASS, 0, POST_SETATTR, SIG, false },
+	{ "setattr_uses_file_slot", S_FILE, 0, POST_SETATTR, SIG, false },
 };
 
 static void ima_verdict_desc(const struct ima_verdict_case *c, char *desc)
@@ -234,6 +238,7 @@ KUNIT_ARRAY_PARAM(ima_verdict, ima_verdict_cases, ima_verdict_desc);
 static void ima_forget_unfit_verdict_test(struct kunit *test)
 {
 	const struct ima_verdict_case *c = test->param_value;
+	unsigned long appraised = ima_verdict_flag[c->slot];
 	struct ima_iint_cache *iint;
 
 	iint = kunit_kzalloc(test, sizeof(*iint), GFP_KERNEL);
@@ -242,12 +247,12 @@ static void ima_forget_unfit_verdict_test(struct kunit *test)
 
 	/* A pass cached as ima_appraise_measurement() leaves it. */
 	mutex_lock(&iint->mutex);
-	iint->flags = IMA_APPRAISE | IMA_APPRAISED | c->appraised | c->cached;
+	iint->flags = IMA_APPRAISE | IMA_APPRAISED | appraised | c->cached;
 	iint->verdict_reqs[c->slot] = (c->cached & IMA_VERDICT_REQS) >>
 				      IMA_VERDICT_REQS_SHIFT;
 
 	ima_forget_unfit_verdict(iint, c->func, IMA_APPRAISE | c->want);
-	KUNIT_EXPECT_EQ(test, !!(iint->flags & c->appraised), c->kept);
+	KUNIT_EXPECT_EQ(test, !!(iint->flags & appraised), c->kept);
 	mutex_unlock(&iint->mutex);
 	mutex_destroy(&iint->mutex);
 }

@@ -276,7 +276,10 @@ static inline int load_policy(unsigned int nsid, const char *rules)
 	return load_rules(path, rules);
 }
 
-/* The number of registered namespaces: the numbered directories in ima/. */
+/*
+ * The number of namespace policies in force: the "mntns:<id>" directories
+ * in ima/, and the "<nsid>" links of older kernels.
+ */
 static inline int registered_ns_dirs(void)
 {
 	struct dirent *e;
@@ -286,7 +289,8 @@ static inline int registered_ns_dirs(void)
 	if (!d)
 		return -errno;
 	while ((e = readdir(d)))
-		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+		if ((e->d_name[0] >= '1' && e->d_name[0] <= '9') ||
+		    !strncmp(e->d_name, "mntns:", 6))
 			n++;
 	closedir(d);
 	return n;
