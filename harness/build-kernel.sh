@@ -24,6 +24,9 @@ if command -v ccache >/dev/null; then
 fi
 kmake() { make -s -C "$tree" O="$obj" CC="$cc" HOSTCC=gcc "$@"; }
 
+# The CA that the fragments build into the system keyring.
+"$(dirname "$(realpath "$0")")/install-test-ca.sh" "$obj"
+
 # Reconfigure only when a fragment changed, so rebuilds stay incremental.
 sum=$(cat "$@" | sha256sum | cut -c1-16)
 if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$sum" ] || [ ! -f "$obj/.config" ]; then

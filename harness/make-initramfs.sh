@@ -98,8 +98,12 @@ add_file /init "$here/guest/init" 0755
 # the guest's init loads the certificate, and tests sign with the key.
 keys=${IMA_TEST_KEYS:-$here/../build/keys}
 if [ -s "$keys/ima-test-x509.der" ] && [ -s "$keys/ima-test-priv.pem" ]; then
-	add_file /etc/keys/ima-test-x509.der "$keys/ima-test-x509.der" 0644
-	add_file /etc/keys/ima-test-priv.pem "$keys/ima-test-priv.pem" 0600
+	for k in ima-test-x509.der ima-rogue-x509.der; do
+		add_file "/etc/keys/$k" "$keys/$k" 0644
+	done
+	for k in ima-test-priv.pem ima-rogue-priv.pem; do
+		add_file "/etc/keys/$k" "$keys/$k" 0600
+	done
 else
 	echo "make-initramfs: no test keys in $keys (harness/make-test-keys.sh): the signature tests will skip" >&2
 fi

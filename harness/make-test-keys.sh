@@ -1,44 +1,68 @@
 #!/usr/bin/env bash
-# Make the IMA test signing key in OUTDIR, once: an RSA-2048 private key
-# (ima-test-priv.pem) and a self-signed X.509 certificate for it in DER
-# (ima-test-x509.der) whose subjectKeyIdentifier is the SHA-1 of the public
-# key, the key id that `evmctl ima_sign` puts in its signatures. The guest
-# loads the certificate into root's `_ima` keyring (harness/guest/init).
-# The key is generated on the build host and never committed: build/ is
-# ignored by git.
+# Make the IMA test keys in OUTDIR, once. Generated on the build host and
+# never committed (build/ is ignored by git); none of them guards anything.
+#
+#   ima-test-ca.pem        a CA certificate, built into the test kernels'
+#                          system keyring (CONFIG_SYSTEM_TRUSTED_KEYS)
+#   ima-test-priv.pem      the signing key, and its certificate signed by
+#   ima-test-x509.der      the CA; the guest adds it to the trusted .ima
+#                          keyring
+#   ima-rogue-priv.pem     a key no trusted key vouches for, as a container
+#   ima-rogue-x509.der     would bring its own; self-signed
+#
+# Each certificate's subjectKeyIdentifier is the SHA-1 of its public key,
+# the key id that `evmctl ima_sign` puts in its signatures.
 set -euo pipefail
 
 out=${1:?usage: make-test-keys.sh OUTDIR}
-priv=$out/ima-test-priv.pem
-cert=$out/ima-test-x509.der
+names=(ima-test-ca.pem ima-test-priv.pem ima-test-x509.der
+       ima-rogue-priv.pem ima-rogue-x509.der)
+done=1
+for n in "${names[@]}"; do
+	[ -s "$out/$n" ] || done=0
+done
+[ "$done" = 0 ] || exit 0
 
-if [ -s "$priv" ] && [ -s "$cert" ]; then
-	exit 0
-fi
 mkdir -p "$out"
 tmp=$(mktemp -d "$out/.keys.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+umask 077
 
-cat >"$tmp/x509.cnf" <<'CNF'
-[ req ]
-distinguished_name = dn
-prompt = no
-x509_extensions = ext
+cnf() {   # CN EXTENSIONS...: an openssl config for one certificate
+	printf '[ req ]\ndistinguished_name = dn\nprompt = no\n'
+	printf '[ dn ]\nO = IMA namespaces selftests\nCN = %s\n' "$1"
+	printf '[ ext ]\nsubjectKeyIdentifier = hash\n'
+	shift
+	printf '%s\n' "$@"
+}
+ossl() { openssl "$@" 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }; }
 
-[ dn ]
-O = IMA namespaces selftests
-CN = IMA namespaces test signing key
+cnf "IMA namespaces test CA" "basicConstraints = critical,CA:TRUE" \
+	"keyUsage = critical,keyCertSign" >"$tmp/ca.cnf"
+ossl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 36500 \
+	-config "$tmp/ca.cnf" -extensions ext -keyout "$tmp/ca-priv.pem" \
+	-out "$tmp/ima-test-ca.pem"
 
-[ ext ]
-basicConstraints = critical,CA:FALSE
-keyUsage = digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-CNF
-(umask 077 && openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 \
-	-days 36500 -config "$tmp/x509.cnf" -keyout "$tmp/priv.pem" \
-	-outform DER -out "$tmp/x509.der" 2>/dev/null)
-chmod 0644 "$tmp/x509.der"
-mv "$tmp/x509.der" "$cert"
-mv "$tmp/priv.pem" "$priv"
-echo "make-test-keys: wrote $priv and $cert"
+cnf "IMA namespaces test signing key" "basicConstraints = critical,CA:FALSE" \
+	"keyUsage = digitalSignature" "authorityKeyIdentifier = keyid" \
+	>"$tmp/leaf.cnf"
+ossl req -new -newkey rsa:2048 -nodes -sha256 -config "$tmp/leaf.cnf" \
+	-keyout "$tmp/ima-test-priv.pem" -out "$tmp/leaf.csr"
+ossl x509 -req -in "$tmp/leaf.csr" -sha256 -days 36500 \
+	-CA "$tmp/ima-test-ca.pem" -CAkey "$tmp/ca-priv.pem" -CAcreateserial \
+	-extfile "$tmp/leaf.cnf" -extensions ext -outform DER \
+	-out "$tmp/ima-test-x509.der"
+
+cnf "IMA namespaces rogue key" "basicConstraints = critical,CA:FALSE" \
+	"keyUsage = digitalSignature" >"$tmp/rogue.cnf"
+ossl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 36500 \
+	-config "$tmp/rogue.cnf" -extensions ext \
+	-keyout "$tmp/ima-rogue-priv.pem" -outform DER \
+	-out "$tmp/ima-rogue-x509.der"
+
+chmod 0644 "$tmp/ima-test-ca.pem" "$tmp/ima-test-x509.der" \
+	"$tmp/ima-rogue-x509.der"
+for n in "${names[@]}"; do
+	mv "$tmp/$n" "$out/$n"
+done
+echo "make-test-keys: wrote ${names[*]} to $out"

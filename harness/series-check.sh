@@ -72,6 +72,7 @@ added() {   # OLD NEW
 # take, unless no Kconfig file of this patch declares it yet.
 configure() {
 	local line opt missing=0
+	"$here/install-test-ca.sh" "$obj"
 	kmake tinyconfig >/dev/null
 	KCONFIG_CONFIG="$obj/.config" "$tree/scripts/kconfig/merge_config.sh" \
 		-m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null

@@ -13,6 +13,8 @@
 
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/keyctl.h>
 
 #include "../kselftest_harness.h"
 #include "common.h"
@@ -24,8 +26,14 @@
 #define RULE_MMAP	"appraise func=MMAP_CHECK fsmagic=0x1021994 fowner=71452\n"
 #define RULE_ALGOS	"appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n"
 
-/* harness/make-test-keys.sh's key; guest/init loads its certificate. */
+/*
+ * harness/make-test-keys.sh's keys: guest/init adds the test key's
+ * certificate, signed by the CA built into the kernel, to the .ima
+ * keyring; no trusted key vouches for the rogue one.
+ */
 #define TEST_KEY	"/etc/keys/ima-test-priv.pem"
+#define ROGUE_KEY	"/etc/keys/ima-rogue-priv.pem"
+#define ROGUE_CERT	"/etc/keys/ima-rogue-x509.der"
 #define IMA_XATTR_DIGSIG	0x03
 
 struct ns_access {
@@ -447,8 +455,8 @@ TEST_F(ns, sha1_refused_on_every_open)
 
 /* --- Signatures ------------------------------------------------------------ */
 
-/* Signs @path with `evmctl ima_sign`; returns its exit status, or -1. */
-static int ima_sign(const char *path)
+/* Signs @path with @key by `evmctl ima_sign`; its exit status, or -1. */
+static int ima_sign_with(const char *key, const char *path)
 {
 	int status, null;
 	pid_t pid = fork();
@@ -461,13 +469,87 @@ static int ima_sign(const char *path)
 		if (null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
 		    dup2(null, STDERR_FILENO) < 0)
 			_exit(126);
-		execlp("evmctl", "evmctl", "ima_sign", "--key", TEST_KEY, "-a",
+		execlp("evmctl", "evmctl", "ima_sign", "--key", key, "-a",
 		       "sha256", path, (char *)NULL);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int ima_sign(const char *path)
+{
+	return ima_sign_with(TEST_KEY, path);
+}
+
+/* The id of the keyring named @name in /proc/keys, or 0. */
+static long keyring_id(const char *name)
+{
+	char line[512], desc[128];
+	unsigned long id;
+	long found = 0;
+	FILE *f = fopen("/proc/keys", "re");
+
+	if (!f)
+		return 0;
+	snprintf(desc, sizeof(desc), " keyring   %s:", name);
+	while (!found && fgets(line, sizeof(line), f))
+		if (strstr(line, desc) && sscanf(line, "%lx", &id) == 1)
+			found = id;
+	fclose(f);
+	return found;
+}
+
+/*
+ * For run_child(): a container brings its own key.  It puts the rogue
+ * certificate in an _ima keyring of a session keyring of its own, which
+ * is where IMA without a trusted keyring looked for keys, tries the .ima
+ * keyring too where there is one, then opens @path, signed with the rogue
+ * key.  Returns the errno of the open, 0 if it opened, or a step number.
+ */
+static int open_with_own_key(void *path)
+{
+	char der[4096];
+	long ring, ima;
+	ssize_t len;
+
+	len = read_file(ROGUE_CERT, der, sizeof(der));
+	if (len <= 0)
+		return 100;
+	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return 101;
+	ring = syscall(__NR_add_key, "keyring", "_ima", NULL, 0,
+		       KEY_SPEC_SESSION_KEYRING);
+	if (ring < 0)
+		return 102;
+	if (syscall(__NR_add_key, "asymmetric", "", der, len, ring) < 0)
+		return 103;
+	/* The trusted keyring takes only keys the built-in CA signed. */
+	ima = keyring_id(".ima");
+	if (ima && syscall(__NR_add_key, "asymmetric", "", der, len, ima) >= 0)
+		return 105;
+	if (ima && errno != ENOKEY)
+		return 106;
+	return -try_open(path);
+}
+
+TEST_F(ns, container_key_never_trusted)
+{
+	if (access(ROGUE_KEY, R_OK))
+		SKIP(return, "no " ROGUE_KEY " (harness/make-test-keys.sh)");
+	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+			       OWNER_NS, 0644));
+	ASSERT_EQ(0, ima_sign_with(ROGUE_KEY, self->file));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_IMASIG));
+	/*
+	 * The first signature check of the boot, if this program runs
+	 * first: IMA would have taken the container's _ima keyring for good.
+	 */
+	EXPECT_EQ(EACCES, run_child(open_with_own_key, self->file));
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	/* CONFIG_IMA_NS needs the trusted keyring. */
+	EXPECT_NE(0, keyring_id(".ima"));
 }
 
 TEST_F(ns, signature_opens_until_tampered)
@@ -483,7 +565,7 @@ TEST_F(ns, signature_opens_until_tampered)
 	ASSERT_LT(2, getxattr(self->file, "security.ima", sig, sizeof(sig)));
 	ASSERT_EQ(IMA_XATTR_DIGSIG, sig[0]);
 	ASSERT_EQ(0, load_policy(self->nsid, RULE_IMASIG));
-	/* The signature verifies with the certificate in _ima... */
+	/* The signature verifies with the certificate in .ima... */
 	EXPECT_EQ(0, try_open(self->file));
 	/* ...it satisfies a namespace where a hash is enough... */
 	EXPECT_EQ(0, as_host(self->host_ns, access_in_new_ns, &hash));
