@@ -382,6 +382,7 @@ static int ima_mnt_ns_alloc(struct mnt_namespace *ns,
 			    struct mnt_namespace *src)
 {
 	struct ima_mnt_ns *blob = ima_mnt_ns(ns), *src_blob;
+	struct ima_ns_policy *policy;
 	int err;
 
 	blob->ns = ns;
@@ -400,9 +401,9 @@ static int ima_mnt_ns_alloc(struct mnt_namespace *ns,
 
 	src_blob = ima_mnt_ns(src);
 	spin_lock(&ima_ns_tree_lock);
-	RCU_INIT_POINTER(blob->policy,
-			 ima_ns_use(rcu_dereference_protected(src_blob->policy,
-				lockdep_is_held(&ima_ns_tree_lock))));
+	policy = rcu_dereference_protected(src_blob->policy,
+					   lockdep_is_held(&ima_ns_tree_lock));
+	RCU_INIT_POINTER(blob->policy, ima_ns_use(policy));
 	blob->src = src_blob;
 	list_add_tail(&blob->sibling, &src_blob->children);
 	spin_unlock(&ima_ns_tree_lock);

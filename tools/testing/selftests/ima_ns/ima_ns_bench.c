@@ -4,9 +4,10 @@
  * namespace rule compared with the same rule in the global policy and with
  * no policy, whether ungoverned opens pay for registered namespaces, how
  * first-open hashing compares with the kernel's own sha256, what
- * registering a namespace and appraising an exec cost, and whether a
- * signed file that policies with different requirements share keeps its
- * verdicts (scenarios 5 and 6).
+ * registering a namespace and appraising an exec cost, with and without
+ * many other namespaces alive, whether a signed file that policies with
+ * different requirements share keeps its verdicts (scenarios 5 and 6), and
+ * what the check of setns(2) into a governed namespace costs (scenario 7).
  *
  * Meant for a guest run by QEMU TCG with -icount shift=0,sleep=off: the
  * guest clock then advances one nanosecond per instruction, so the
@@ -115,12 +116,18 @@ enum {
 	S_NS_BARE = S_HASH + NR_SIZES * NR_METHODS,	/* 3 */
 	S_NS_REGISTER,
 	S_NS_CYCLE,
+	S_NS_CYCLE_MANY,	/* 3-cycle, 1(d)'s namespaces alive */
+	S_NS_CYCLE_MANY_REG,	/* and all of them registered */
+	S_NS_CYCLE_AGAIN,	/* 3-cycle once they are gone */
 	S_EXEC_NONE,		/* 4 */
 	S_EXEC_BPRM,
 	S_SIG_ONE,		/* 5: one namespace */
 	S_SIG_ALT,		/* 5: two namespaces, alternating */
 	S_SIG_EXEC,		/* 6: every hook asks for a signature */
 	S_SIG_EXEC_MIX,		/* 6: FILE_CHECK asks for a hash only */
+	S_SETNS_STOCK,		/* 7: no namespace policy exists */
+	S_SETNS_UNGOV,		/* 7: ungoverned namespaces, a policy exists */
+	S_SETNS_SAME,		/* 7: two namespaces under the same policy */
 	NR_SAMPLES
 };
 
@@ -152,6 +159,7 @@ struct config {
 	unsigned long exec_iters;
 	unsigned long cycle_iters;
 	unsigned long sigv_opens;
+	unsigned long setns_calls;
 	unsigned long hash_iters[NR_SIZES];
 	size_t sizes[NR_SIZES];
 	unsigned int pops[NR_POPS];
@@ -166,6 +174,7 @@ static const struct config full_config = {
 	.exec_iters = 100,
 	.cycle_iters = 20,
 	.sigv_opens = 1000,
+	.setns_calls = 2000,
 	.hash_iters = { 40, 4, 1 },
 	.sizes = { 4096, 1 << 20, 64 << 20 },
 	.pops = { 1, 100, 1000, 10000 },
@@ -180,6 +189,7 @@ static const struct config smoke_config = {
 	.exec_iters = 5,
 	.cycle_iters = 3,
 	.sigv_opens = 20,
+	.setns_calls = 20,
 	.hash_iters = { 2, 1, 1 },
 	.sizes = { 4096, 64 << 10, 1 << 20 },
 	.pops = { 1, 2, 5, 10 },
@@ -221,6 +231,13 @@ static int compare_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts @v, @n > 0 values, in place and returns their median. */
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof(v[0]), compare_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static void compute_stats(struct sample *s)
 {
 	double sorted[MAX_REPS];
@@ -228,11 +245,37 @@ static void compute_stats(struct sample *s)
 	if (!s->reps)
 		return;
 	memcpy(sorted, s->ns, s->reps * sizeof(sorted[0]));
-	qsort(sorted, s->reps, sizeof(sorted[0]), compare_double);
+	s->med = median_of(sorted, s->reps);
 	s->min = sorted[0];
 	s->max = sorted[s->reps - 1];
-	s->med = s->reps % 2 ? sorted[s->reps / 2] :
-		 (sorted[s->reps / 2 - 1] + sorted[s->reps / 2]) / 2;
+}
+
+/*
+ * Names samples[@idx] and empties it, after letting deferred work (RCU
+ * callbacks, workqueues, audit) finish.  Under -icount with sleep=off an
+ * idle guest's clock jumps to its next timer, so the wait costs no real
+ * time.
+ */
+static struct sample *sample_start(int idx, const char *id, const char *name,
+				   unsigned long iters)
+{
+	struct sample *s = &samples[idx];
+
+	if (cfg->settle_ms)
+		usleep(cfg->settle_ms * 1000);
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->iters = iters;
+	s->reps = 0;
+	return s;
+}
+
+static void sample_done(struct sample *s)
+{
+	compute_stats(s);
+	printf("# bench: %-5s %-58s median %12.0f  min %12.0f  max %12.0f  (%lu x %d)\n",
+	       s->id, s->name, s->med, s->min, s->max, s->iters, s->reps);
+	fflush(stdout);
 }
 
 /*
@@ -245,22 +288,11 @@ static void measure(int idx, const char *id, const char *name,
 		    unsigned long iters, int reps, int (*prep)(void *),
 		    int (*op)(void *), void *arg)
 {
-	struct sample *s = &samples[idx];
+	struct sample *s = sample_start(idx, id, name, iters);
 	unsigned long i, warm = iters / 10 + 1;
 	unsigned long long total, start;
 	int r;
 
-	/*
-	 * Let deferred work (RCU callbacks, workqueues, audit) finish first.
-	 * Under -icount with sleep=off an idle guest's clock jumps to its
-	 * next timer, so this costs no real time.
-	 */
-	if (cfg->settle_ms)
-		usleep(cfg->settle_ms * 1000);
-	snprintf(s->id, sizeof(s->id), "%s", id);
-	snprintf(s->name, sizeof(s->name), "%s", name);
-	s->iters = iters;
-	s->reps = 0;
 	for (i = 0; i < warm; i++) {
 		if (prep)
 			check(prep(arg), name);
@@ -284,10 +316,39 @@ static void measure(int idx, const char *id, const char *name,
 		s->ns[r] = (double)total / iters;
 		s->reps++;
 	}
-	compute_stats(s);
-	printf("# bench: %-5s %-58s median %12.0f  min %12.0f  max %12.0f  (%lu x %d)\n",
-	       s->id, s->name, s->med, s->min, s->max, iters, s->reps);
-	fflush(stdout);
+	sample_done(s);
+}
+
+/*
+ * Like measure() without @prep, but times every call of @op(@arg) alone
+ * and keeps the median of a repetition's calls as its figure, so that the
+ * few calls a timer interrupt lands in do not move it.
+ */
+static void measure_each(int idx, const char *id, const char *name,
+			 unsigned long iters, int reps, int (*op)(void *),
+			 void *arg)
+{
+	struct sample *s = sample_start(idx, id, name, iters);
+	double *calls = calloc(iters, sizeof(*calls));
+	unsigned long i, warm = iters / 10 + 1;
+	unsigned long long start;
+	int r;
+
+	if (!calls)
+		die("calloc", ENOMEM);
+	for (i = 0; i < warm; i++)
+		check(op(arg), name);
+	for (r = 0; r < reps && r < MAX_REPS; r++) {
+		for (i = 0; i < iters; i++) {
+			start = now_ns();
+			check(op(arg), name);
+			calls[i] = now_ns() - start;
+		}
+		s->ns[r] = median_of(calls, iters);
+		s->reps++;
+	}
+	free(calls);
+	sample_done(s);
 }
 
 /* Records that samples[@idx] could not be measured, and why. */
@@ -965,6 +1026,85 @@ static void bench_signed(void)
 	snprintf(sig->why, sizeof(sig->why), "%s", sig->missing);
 }
 
+/* --- Scenario 7: setns() between two namespaces ------------------------ */
+
+struct setns_pair {
+	int ns[2];	/* nsfs descriptors */
+	int cur;	/* the one entered last */
+};
+
+/* The timed call: setns() into the other namespace of the pair. */
+static int setns_other(void *data)
+{
+	struct setns_pair *p = data;
+
+	p->cur ^= 1;
+	return setns(p->ns[p->cur], CLONE_NEWNS) ? -errno : 0;
+}
+
+/*
+ * Makes two copies of the caller's mount namespace, each with unshare(2)
+ * from it, so that both hold the same mounts and inherit the same policy
+ * or none, and keeps them by their nsfs descriptors; the caller stays in
+ * its namespace.  Opening BAD_FILE in each must give @bad.
+ */
+static void make_pair(struct setns_pair *p, int bad)
+{
+	int i, home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+	if (home < 0)
+		die("open /proc/self/ns/mnt", errno);
+	for (i = 0; i < 2; i++) {
+		if (unshare(CLONE_NEWNS))
+			die("unshare", errno);
+		if (try_open(BAD_FILE) != bad)
+			die("a copy of a namespace is governed wrongly", EPERM);
+		p->ns[i] = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		if (p->ns[i] < 0)
+			die("open /proc/self/ns/mnt", errno);
+		enter_ns(home);
+	}
+	close(home);
+	p->cur = 1;
+}
+
+/*
+ * Scenario 7, in one process: 7-stock, the baseline, before any namespace
+ * policy exists, when the setns() hook returns at its static branch; then
+ * a namespace is registered with @rules and kept, and the same pair gives
+ * 7-ungov; then 7-same between two copies of the registered namespace,
+ * which the task's own policy governs, so that the hook finds it at the
+ * head of the target's chain.  Host root is exempt only from a refusal:
+ * every check runs.
+ */
+static int setns_scenario(void *rules)
+{
+	struct setns_pair stock, same;
+	char buf[64];
+	int home, governed;
+
+	home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		die("open /proc/self/ns/mnt", errno);
+	if (read_file(IMA_NAMESPACES, buf, sizeof(buf)) != 0)
+		die("7-stock: a namespace policy exists already", EBUSY);
+	make_pair(&stock, 0);
+	measure_each(S_SETNS_STOCK, "7-stock",
+		     "setns() between two namespaces, no namespace policy exists",
+		     cfg->setns_calls, cfg->reps, setns_other, &stock);
+	enter_ns(home);
+	governed = policy_ns(home, rules);
+	measure_each(S_SETNS_UNGOV, "7-ungov",
+		     "same, two ungoverned namespaces, a policy exists",
+		     cfg->setns_calls, cfg->reps, setns_other, &stock);
+	enter_ns(governed);
+	make_pair(&same, -EACCES);
+	measure_each(S_SETNS_SAME, "7-same",
+		     "same, two namespaces governed by the same policy",
+		     cfg->setns_calls, cfg->reps, setns_other, &same);
+	return 0;
+}
+
 /* --- 1(a), 1(b) and 1(d): ungoverned opens ------------------------------ */
 
 struct open_job {
@@ -1128,6 +1268,7 @@ static void raise_mnt_ns_limit(unsigned int want)
 static void bench_registered(void)
 {
 	unsigned int max = cfg->pops[NR_POPS - 1];
+	int policy = CYCLE_POLICY;
 	char id[32], name[96], buf[64];
 	struct holder h;
 	int n;
@@ -1143,6 +1284,11 @@ static void bench_registered(void)
 	snprintf(name, sizeof(name), "same as 0, %u namespaces alive", max);
 	measure(S_PROBE_MANY, id, name, cfg->open_iters, cfg->reps, NULL,
 		open_empty, "");
+	snprintf(id, sizeof(id), "3-cycle-%u", max);
+	snprintf(name, sizeof(name),
+		 "same as 3-cycle, %u namespaces alive, none registered", max);
+	measure(S_NS_CYCLE_MANY, id, name, cfg->cycle_iters, cfg->reps, NULL,
+		ns_cycle, &policy);
 	for (n = 0; n < NR_POPS; n++) {
 		printf("# bench: registering %u of them\n", cfg->pops[n]);
 		holder_set(&h, max, cfg->pops[n]);
@@ -1152,9 +1298,17 @@ static void bench_registered(void)
 			 max, cfg->pops[n]);
 		bench_ungoverned(S_OPEN_UNREG + n, id, name, 0);
 	}
+	snprintf(id, sizeof(id), "3-cycle-%ur", max);
+	snprintf(name, sizeof(name),
+		 "same as 3-cycle, %u namespaces alive, all registered", max);
+	measure(S_NS_CYCLE_MANY_REG, id, name, cfg->cycle_iters, cfg->reps,
+		NULL, ns_cycle, &policy);
 	holder_stop(&h);
 	if (read_file(IMA_NAMESPACES, buf, sizeof(buf)) != 0)
 		die("namespaces stay registered after their end", EBUSY);
+	measure(S_NS_CYCLE_AGAIN, "3-cycle-2",
+		"same as 3-cycle, again once they are gone", cfg->cycle_iters,
+		cfg->reps, NULL, ns_cycle, &policy);
 }
 
 /*
@@ -1215,6 +1369,9 @@ static const struct row rows[] = {
 	{ S_NS_BARE, -1, 0, NULL },
 	{ S_NS_REGISTER, S_NS_BARE, 0, NULL },
 	{ S_NS_CYCLE, S_NS_BARE, 0, NULL },
+	{ S_NS_CYCLE_MANY, S_NS_CYCLE, 1.05, "≤ 1.05" },
+	{ S_NS_CYCLE_MANY_REG, S_NS_CYCLE, 0, NULL },
+	{ S_NS_CYCLE_AGAIN, S_NS_CYCLE, 0, NULL },
 	{ S_EXEC_NONE, -1, 0, NULL },
 	{ S_EXEC_BPRM, S_EXEC_NONE, 0, NULL },
 	{ S_SIG_ONE, -1, 0, NULL },
@@ -1222,6 +1379,10 @@ static const struct row rows[] = {
 	{ S_SIG_ALT, SIGV_ROW, SIGV_LIMIT, "≤ 2" },
 	{ S_SIG_EXEC, -1, 0, NULL },
 	{ S_SIG_EXEC_MIX, S_SIG_EXEC, 1.02, "≤ 1.02" },
+	{ S_SETNS_STOCK, -1, 0, NULL },
+	{ S_SETNS_UNGOV, S_SETNS_STOCK, 0, NULL },
+	{ S_SETNS_SAME, S_SETNS_STOCK, 1.05, "≤ 1.05" },
+	{ S_SETNS_SAME, S_SETNS_UNGOV, 0, NULL },
 };
 
 #define NR_ROWS	ARRAY_SIZE(rows)
@@ -1474,6 +1635,8 @@ int main(int argc, char **argv)
 		cfg->exec_iters, cfg->reps, NULL, exec_tiny, TINY_FILE);
 	measure(S_NS_BARE, "3-bare", "unshare -m + exit (fork, wait)",
 		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &bare);
+	/* 7-stock needs a boot where no namespace policy exists yet. */
+	in_child(setns_scenario, RULES_CYCLE, "7");
 
 	/* Namespace policies, each living as long as its child. */
 	in_child(governed_open, RULE_OPEN, "1(c) and 2");

@@ -174,7 +174,9 @@ TEST_F(ns, listed_in_registration_order)
 	/* "<nsid> mntns:<id>", or "- mntns:<id>" once <nsid> is gone. */
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		ASSERT_EQ(2, sscanf(line, "%15s mntns:%llu", nsid, &id)) {
+		int fields = sscanf(line, "%15s mntns:%llu", nsid, &id);
+
+		ASSERT_EQ(2, fields) {
 			TH_LOG("line \"%s\"", line);
 		}
 		EXPECT_NE(0, id);

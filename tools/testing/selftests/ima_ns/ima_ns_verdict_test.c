@@ -487,7 +487,6 @@ static int ima_sign(const char *path)
 static long keyring_id(const char *name)
 {
 	char line[512], desc[128];
-	unsigned long id;
 	long found = 0;
 	FILE *f = fopen("/proc/keys", "re");
 
@@ -495,8 +494,8 @@ static long keyring_id(const char *name)
 		return 0;
 	snprintf(desc, sizeof(desc), " keyring   %s:", name);
 	while (!found && fgets(line, sizeof(line), f))
-		if (strstr(line, desc) && sscanf(line, "%lx", &id) == 1)
-			found = id;
+		if (strstr(line, desc))
+			found = strtoul(line, NULL, 16);
 	fclose(f);
 	return found;
 }
