@@ -11,6 +11,10 @@
 # guest, and 5-sigv counts signature verifications with a kprobe event:
 # without the key, or a kernel without CONFIG_KPROBE_EVENTS, their goals
 # are MISS and their goal lines say why.
+# For a run that must leave the tree's results and README alone:
+# BENCH_RESULTS (default results/bench) takes the results, BENCH_README
+# (default README.md; empty for none) the table, VM_RUN_DIR (default
+# build/vm/bench) the VM's logs.
 set -euo pipefail
 
 here=$(dirname "$(realpath "$0")")
@@ -18,8 +22,10 @@ top=$(realpath "$here/..")
 bz=${1:-$top/build/obj/arch/x86/boot/bzImage}
 initrd=${2:-$top/build/initramfs.cpio.gz}
 stamp=$(date -u +%Y%m%d-%H%M%S)
-res=$top/results/bench/$stamp
-run=$top/build/vm/bench
+out=${BENCH_RESULTS:-$top/results/bench}
+readme=${BENCH_README-$top/README.md}
+res=$out/$stamp
+run=${VM_RUN_DIR:-$top/build/vm/bench}
 mkdir -p "$res"
 
 # tsc=reliable: guest time must come from the TSC, which counts
@@ -70,9 +76,9 @@ header+=" \`make bench\` wall time ${wall}s."
 	echo "  \"qemu_args\": \"-icount shift=0,sleep=off\","
 	tail -n +2 <<<"$json"
 } >"$res/results.json"
-ln -sfn "$stamp" "$top/results/bench/latest"
+ln -sfn "$stamp" "$out/latest"
 
-"$here/readme-bench.sh" "$top/README.md" "$res/table.md"
+[ -z "$readme" ] || "$here/readme-bench.sh" "$readme" "$res/table.md"
 
 echo
 echo "## ima_ns_bench: $header"
@@ -81,4 +87,4 @@ echo "$table"
 echo
 echo "$goals"
 echo
-echo "bench: results in $res (table.md, results.json, output.log); README.md updated"
+echo "bench: results in $res (table.md, results.json, output.log)${readme:+; $readme updated}"

@@ -20,8 +20,9 @@ kernel under QEMU TCG with `-icount shift=0,sleep=off`, where the guest
 clock advances one nanosecond per instruction, and runs
 `tools/testing/selftests/ima_ns/ima_ns_bench` there. Every figure but
 5-sigv's count is guest instructions per call: the median, minimum and
-maximum of 7 repetitions (5 for hashing), each after a warm-up. Each ratio
-is taken against a baseline measured in the same boot. Goals are printed
+maximum of 7 repetitions (5 for hashing), each after a warm-up; a
+repetition's figure is the mean of its calls, or for scenario 7 their
+median. Each ratio is taken against a baseline measured in the same boot. Goals are printed
 as PASS or MISS; a MISS does not fail the target. The table, a JSON file
 with every repetition and the guest's log go to `results/bench/<time>/`.
 `make check` runs a seconds-long smoke pass of the same program, which
@@ -29,7 +30,7 @@ judges nothing.
 
 - Rules of the global policy cannot be removed, so 1b, the global rule,
   is measured last in the boot, once every namespace policy is gone. 1a,
-  1c, 1d and scenarios 2 to 6 run before it; 1a-2 repeats 1a just before
+  1c, 1d and scenarios 2 to 7 run before it; 1a-2 repeats 1a just before
   1b to show that the kernel is back to its no-policy path.
 - 1a, 1b and 1d open from a new, unregistered mount namespace; 1c from a
   namespace the benchmark registered, with the one rule in its policy and
@@ -58,9 +59,20 @@ judges nothing.
   through AF_ALG (socket, bind, accept, write, read) on the same data, and
   with `sha256sum`, spawned.
 - 3: a child unshares its mount namespace and exits; 3-register also
-  registers it, 3-cycle also loads three rules into its policy. With
-  `sleep=off` an idle guest's clock jumps to its next timer, so waits for
-  RCU grace periods count: these figures are latency, not only work.
+  registers it, by inode number, 3-cycle also loads three rules into its
+  policy. With `sleep=off` an idle guest's clock jumps to its next timer,
+  so waits for RCU grace periods count: these figures are latency, not
+  only work.
+- 3-cycle-10000 repeats 3-cycle while 1d's holder keeps its 10,000
+  namespaces alive, none of them registered, and is measured right after
+  1a-10000; 3-cycle, its baseline, runs just before the holder creates
+  them. None registered, so that the two differ only in the live
+  namespaces (the index that registration looks the inode number up in,
+  the mount namespace tree, the mounts), and so that each cycle's policy
+  is the only one, as in 3-cycle: the first policy and the last one's end
+  switch the kernel's static branch. 3-cycle-10000r, after 1d-10000, has
+  all 10,000 registered, and 3-cycle-2 repeats 3-cycle once the holder is
+  gone.
 - 4: a 129-byte static ELF that calls exit(0), spawned with
   `posix_spawn()`, with and without `appraise func=BPRM_CHECK` in a
   namespace policy.
@@ -91,6 +103,21 @@ judges nothing.
   and MMAP_CHECK; 6-sig, the baseline, asks for a signature at all three.
   The warm-up runs the first execs, so the figures are those of the second
   and later ones.
+- 7: one process calls `setns()` back and forth between the nsfs
+  descriptors of two namespaces it made with `unshare()` from the same
+  one, which hold the same mounts; each call is timed alone, from
+  `clock_gettime()` to `clock_gettime()`, and a repetition's figure is the
+  median of its 2,000 calls. 7-same, between two copies of a registered
+  namespace with the three rules of 3-cycle, which the task's own policy
+  governs: the check that a governed task may enter the target runs, and
+  passes. 7-stock, the baseline, between two copies of the initial
+  namespace, runs before the boot's first namespace policy exists: the
+  kernel's `setns()` hook then returns at a static branch, the nearest
+  that one boot gets to a kernel without namespace policies.
+  7-ungov, the same pair once the process has registered a namespace and
+  keeps it, runs the check for an ungoverned task, which finds no policy.
+  The benchmark runs as host root, exempt only from a refusal, so every
+  check runs as for anyone.
 - Each measurement starts after one second of guest idle time, for
   deferred work to finish; `tsc=reliable` makes the guest clock the TSC.
 
