@@ -38,6 +38,7 @@ DEFINE_SPINLOCK(ima_ns_tree_lock);
  * Written under ima_ns_lock; read under RCU or ima_ns_lock.
  */
 static DEFINE_XARRAY_ALLOC(ima_ns_registry);
+static u32 ima_ns_registry_next;
 
 /*
  * Live mount namespaces by nsfs inode number, kept while booted with
@@ -101,23 +102,28 @@ int ima_ns_parse_id(const char *buf, size_t len, struct ima_ns_ref *ref)
  * ima_ns_get_by_ref - find a live mount namespace
  * @ref: its inode number or 64-bit id
  *
+ * An inode number is turned into the id through IMA's index, and the
+ * namespace is then taken from the kernel's tree of mount namespaces,
+ * which holds only namespaces whose creation has completed: one that
+ * copy_mnt_ns() is still building, and may yet free, is not found.
+ *
  * Context: Process context.
  * Return: the namespace with an active reference, or NULL.
  */
 static struct mnt_namespace *ima_ns_get_by_ref(const struct ima_ns_ref *ref)
 {
 	struct ima_mnt_ns *blob;
-	struct mnt_namespace *ns = NULL;
+	u64 id = ref->id;
 
-	if (ref->id)
-		return get_mnt_ns_by_id(ref->id);
-
-	xa_lock(&ima_ns_by_inum);
-	blob = xa_load(&ima_ns_by_inum, ref->inum);
-	if (blob && refcount_inc_not_zero(&from_mnt_ns(blob->ns)->count))
-		ns = blob->ns;
-	xa_unlock(&ima_ns_by_inum);
-	return ns;
+	if (!id) {
+		/* The entry goes before the namespace is freed. */
+		xa_lock(&ima_ns_by_inum);
+		blob = xa_load(&ima_ns_by_inum, ref->inum);
+		if (blob)
+			id = mnt_ns_id(blob->ns);
+		xa_unlock(&ima_ns_by_inum);
+	}
+	return id ? get_mnt_ns_by_id(id) : NULL;
 }
 
 /**
@@ -197,18 +203,19 @@ static void ima_ns_unuse(struct ima_ns_policy *policy)
  * ima_ns_next_descendant - pre-order walk of a namespace's descendants
  * @pos: the current blob
  * @root: the blob whose descendants are walked
- * @skip: do not walk below @pos
+ *
+ * O(n) in the number of descendants, under a spinlock: a tenant that
+ * makes many copies slows the registration of its own namespace only.
  *
  * Context: ima_ns_tree_lock held.
  * Return: the next blob, or NULL at the end.
  */
 static struct ima_mnt_ns *ima_ns_next_descendant(struct ima_mnt_ns *pos,
-						 struct ima_mnt_ns *root,
-						 bool skip)
+						 struct ima_mnt_ns *root)
 {
 	lockdep_assert_held(&ima_ns_tree_lock);
 
-	if (!skip && !list_empty(&pos->children))
+	if (!list_empty(&pos->children))
 		return list_first_entry(&pos->children, struct ima_mnt_ns,
 					sibling);
 	while (pos != root) {
@@ -220,16 +227,34 @@ static struct ima_mnt_ns *ima_ns_next_descendant(struct ima_mnt_ns *pos,
 }
 
 /**
+ * ima_ns_drop_old - drop a user and a reference that @new took over
+ * @old: the policy that was pointed to, or NULL
+ *
+ * The new policy's parent holds @old, so this is never its last user.
+ *
+ * Context: ima_ns_tree_lock held.
+ */
+static void ima_ns_drop_old(struct ima_ns_policy *old)
+{
+	if (old) {
+		atomic_dec(&old->users);
+		ima_ns_policy_put(old);
+	}
+}
+
+/**
  * ima_ns_adopt_descendants - extend a new policy to existing descendants
  * @root: the blob of the namespace that registered @policy
  * @old: the policy that governed it before
  * @policy: the new policy, whose parent is @old
  *
  * A namespace copied from @root before the registration, even one whose
- * copy raced with it, is governed as if copied after: its @old pointer
- * becomes @policy, and a policy one of them registered gets @policy as
- * parent instead of @old.  Either way the chain only grows, so RCU
- * walkers see the old chain or the new one.
+ * copy raced with it, is governed as if copied after.  Every descendant's
+ * chain is @old preceded by policies registered below @root, some perhaps
+ * by namespaces that are gone: a pointer to @old becomes one to @policy,
+ * and the last of those policies gets @policy as parent instead of @old.
+ * Either way the chain only grows, so RCU walkers see the old chain or
+ * the new one.  A chain that already reaches @policy is done.
  *
  * Context: ima_ns_lock and ima_ns_tree_lock held.
  */
@@ -237,33 +262,27 @@ static void ima_ns_adopt_descendants(struct ima_mnt_ns *root,
 				     struct ima_ns_policy *old,
 				     struct ima_ns_policy *policy)
 {
+	struct ima_ns_policy *cur, *parent;
 	struct ima_mnt_ns *pos = root;
-	bool skip = false;
 
 	lockdep_assert_held(&ima_ns_lock);
 	lockdep_assert_held(&ima_ns_tree_lock);
 
-	while ((pos = ima_ns_next_descendant(pos, root, skip))) {
-		struct ima_ns_policy *cur, *own = pos->registered;
-
-		skip = false;
-		if (own) {
-			/* Below @pos, chains pass through @own. */
-			skip = true;
-			cur = rcu_dereference_protected(own->parent, true);
-			if (cur != old)
-				continue;
-			rcu_assign_pointer(own->parent, ima_ns_use(policy));
-		} else {
-			cur = rcu_dereference_protected(pos->policy, true);
-			if (cur != old)
-				continue;
+	while ((pos = ima_ns_next_descendant(pos, root))) {
+		cur = rcu_dereference_protected(pos->policy, true);
+		if (cur == old) {
 			rcu_assign_pointer(pos->policy, ima_ns_use(policy));
+			ima_ns_drop_old(old);
+			continue;
 		}
-		/* @policy's parent holds @old: never its last user. */
-		if (old) {
-			atomic_dec(&old->users);
-			ima_ns_policy_put(old);
+		for (; cur && cur != policy; cur = parent) {
+			parent = rcu_dereference_protected(cur->parent, true);
+			if (parent == old) {
+				rcu_assign_pointer(cur->parent,
+						   ima_ns_use(policy));
+				ima_ns_drop_old(old);
+				break;
+			}
 		}
 	}
 }
@@ -299,7 +318,11 @@ int ima_ns_register(const struct ima_ns_ref *ref, struct dentry *ima_dir)
 		return -EOPNOTSUPP;
 	}
 
-	/* It may predate the boot parameter, and is never in the index. */
+	/*
+	 * It predates the boot parameter, so it is not in the index, as are
+	 * the namespaces kernel threads made before it (those can be
+	 * registered by id).
+	 */
 	if (ref->inum == from_mnt_ns(init_nsproxy.mnt_ns)->inum ||
 	    (ref->id && ref->id == mnt_ns_id(init_nsproxy.mnt_ns)))
 		return -EINVAL;
@@ -327,9 +350,10 @@ int ima_ns_register(const struct ima_ns_ref *ref, struct dentry *ima_dir)
 		goto out_unlock;
 	}
 	/* The registry's reference. */
-	err = xa_alloc(&ima_ns_registry, &policy->index,
-		       ima_ns_policy_get(policy), xa_limit_32b, GFP_KERNEL);
-	if (err) {
+	err = xa_alloc_cyclic(&ima_ns_registry, &policy->index,
+			      ima_ns_policy_get(policy), xa_limit_32b,
+			      &ima_ns_registry_next, GFP_KERNEL);
+	if (err < 0) {
 		ima_ns_policy_put(policy);
 		goto out_unlock;
 	}

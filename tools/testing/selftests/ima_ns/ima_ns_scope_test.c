@@ -369,6 +369,53 @@ TEST(registration_reaches_existing_copies)
 	remove_test_dir(dir);
 }
 
+/* For hold(): a copy of the namespace of the holder @data. */
+static int copy_of(void *data)
+{
+	char path[64];
+
+	proc_ns(*(pid_t *)data, "mnt", path, sizeof(path));
+	return enter(path, CLONE_NEWNS) || unshare(CLONE_NEWNS);
+}
+
+TEST(registration_reaches_copies_of_gone_registrants)
+{
+	char dir[64], file[96], path[64];
+	struct holder outer = { 0 };
+	struct nested n = { 0 };
+	unsigned int nsid;
+
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	snprintf(dir, sizeof(dir), "/tmp/ima_ns_gone.%d", getpid());
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(0, make_appraised(file, false));
+
+	/* A, then B copied from A with a policy of its own, then C from B. */
+	ASSERT_EQ(0, hold(&outer, unshare_ns, NULL));
+	ASSERT_EQ(0, hold(&n.outer, copy_of, &outer.pid));
+	proc_ns(n.outer.pid, "mnt", path, sizeof(path));
+	nsid = ns_inum(path);
+	ASSERT_EQ(0, register_ns(nsid));
+	ASSERT_EQ(0, load_policy(nsid, RULE_OTHER));
+	ASSERT_EQ(0, spawn_copy(&n, file));
+	/* B goes: C keeps B's policy, and is still a copy of A. */
+	release(&n.outer);
+	EXPECT_EQ(0, copy_open(&n));
+
+	proc_ns(outer.pid, "mnt", path, sizeof(path));
+	nsid = ns_inum(path);
+	ASSERT_EQ(0, register_ns(nsid));
+	ASSERT_EQ(0, load_policy(nsid, RULE_NS));
+	EXPECT_EQ(EACCES, copy_open(&n));
+
+	close(n.result);
+	release(&n.inner);
+	release(&outer);
+	remove_test_dir(dir);
+}
+
 /* --- The host never loses sight of a policy ------------------------------ */
 
 /* Whether "namespaces" has the line @line. */
