@@ -35,6 +35,19 @@ static __u64 mnt_ns_id_of(const char *path)
 	return id;
 }
 
+/*
+ * Names /tmp/ima_ns_<tag>.<pid> in @dir and its "file" in @file, and
+ * makes both, the file with a hash that does not match; 0 or -errno.
+ */
+static int make_test_dir(const char *tag, char dir[64], char file[96])
+{
+	snprintf(dir, 64, "/tmp/ima_ns_%s.%d", tag, getpid());
+	snprintf(file, 96, "%s/file", dir);
+	if (mkdir(dir, 0755))
+		return -errno;
+	return make_appraised(file, false);
+}
+
 /* A child that runs a setup step, reports, then waits to be released. */
 struct holder {
 	pid_t pid;
@@ -186,10 +199,7 @@ FIXTURE_SETUP(sibling)
 	self->kmsg = -1;
 	if (!ima_ns_available())
 		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	snprintf(self->dir, sizeof(self->dir), "/tmp/ima_ns_sib.%d", getpid());
-	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
-	ASSERT_EQ(0, mkdir(self->dir, 0755));
-	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, make_test_dir("sib", self->dir, self->file));
 
 	ASSERT_EQ(0, hold(&self->container, become_container, NULL));
 	proc_ns(self->container.pid, "mnt", path, sizeof(path));
@@ -348,10 +358,7 @@ TEST(registration_reaches_existing_copies)
 
 	if (!ima_ns_available())
 		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	snprintf(dir, sizeof(dir), "/tmp/ima_ns_copy.%d", getpid());
-	snprintf(file, sizeof(file), "%s/file", dir);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, make_appraised(file, false));
+	ASSERT_EQ(0, make_test_dir("copy", dir, file));
 
 	/* The copy is made before the registration, as a racing one is. */
 	ASSERT_EQ(0, hold(&n.outer, unshare_ns, NULL));
@@ -387,10 +394,7 @@ TEST(registration_reaches_copies_of_gone_registrants)
 
 	if (!ima_ns_available())
 		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	snprintf(dir, sizeof(dir), "/tmp/ima_ns_gone.%d", getpid());
-	snprintf(file, sizeof(file), "%s/file", dir);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, make_appraised(file, false));
+	ASSERT_EQ(0, make_test_dir("gone", dir, file));
 
 	/* A, then B copied from A with a policy of its own, then C from B. */
 	ASSERT_EQ(0, hold(&outer, unshare_ns, NULL));
