@@ -2,8 +2,11 @@
 # Boot BZIMAGE with INITRAMFS plus a job cpio holding SCRIPT as /job/script
 # (and the host files in $VM_JOB_FILES in /job/), stream the job's output
 # and exit with the job's status; 125 if the guest died or VM_TIMEOUT
-# (default 600) seconds passed before the exit marker; 126 if the job
-# succeeded but the kernel console shows a splat. ACCEL=tcg|kvm overrides.
+# (default 600) seconds passed before the job's status arrived; 126 if the
+# job succeeded but the kernel console shows a splat. The status comes as
+# the exit marker after the job's output on the second serial line, or,
+# should that be lost, through QEMU's isa-debug-exit device (guest/init).
+# ACCEL=tcg|kvm overrides.
 # VM_QEMU_ARGS adds QEMU arguments (split on blanks) and forces TCG, since
 # the ones it exists for (-icount) need it.
 # Logs: $VM_RUN_DIR, default build/vm/<time>-<pid>; build/vm/last links it.
