@@ -35,7 +35,10 @@ DEFINE_SPINLOCK(ima_ns_tree_lock);
 /*
  * Policies in force, indexed by &ima_ns_policy.index in registration
  * order, so that "namespaces" lists them and policy files find theirs.
- * Written under ima_ns_lock; read under RCU or ima_ns_lock.
+ * Written under ima_ns_lock; read under RCU or ima_ns_lock.  Indexes are
+ * handed out cyclically from ima_ns_registry_next (under ima_ns_lock), so
+ * that order holds until they wrap, and a policy file opened just as its
+ * policy went finds nothing, or another policy whose dentry is not its own.
  */
 static DEFINE_XARRAY_ALLOC(ima_ns_registry);
 static u32 ima_ns_registry_next;

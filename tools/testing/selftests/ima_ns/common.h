@@ -221,14 +221,20 @@ static inline bool ima_ns_available(void)
 }
 
 /* Registers namespace @nsid; returns 0 or -errno. */
+/* Writes @s to ima/namespaces in one write(2); returns 0 or -errno. */
+static inline int write_namespaces(const char *s)
+{
+	ssize_t ret = write_file(IMA_NAMESPACES, s, strlen(s));
+
+	return ret < 0 ? ret : 0;
+}
+
 static inline int register_ns(unsigned int nsid)
 {
 	char buf[32];
-	ssize_t ret;
 
 	snprintf(buf, sizeof(buf), "%u\n", nsid);
-	ret = write_file(IMA_NAMESPACES, buf, strlen(buf));
-	return ret < 0 ? ret : 0;
+	return write_namespaces(buf);
 }
 
 static inline void policy_path(unsigned int nsid, char *buf, size_t size)

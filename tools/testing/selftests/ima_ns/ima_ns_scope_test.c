@@ -507,13 +507,6 @@ TEST(policy_outliving_its_namespace_stays_in_sight)
 
 /* --- Registration by the 64-bit id ---------------------------------------- */
 
-static int write_namespaces(const char *s)
-{
-	ssize_t ret = write_file(IMA_NAMESPACES, s, strlen(s));
-
-	return ret < 0 ? ret : 0;
-}
-
 TEST(register_by_mount_namespace_id)
 {
 	char path[64], ref[64], link[64], target[64], rec[64], rec_id[64];
