@@ -25,6 +25,7 @@ BZIMAGE       := $(OBJ)/arch/x86/boot/bzImage
 BZIMAGE_DBG   := $(OBJ_DBG)/arch/x86/boot/bzImage
 
 .PHONY: help deps base tree refresh kernel kernel-debug selftests initramfs \
+	tools tools-test \
 	vm-run shell demo check lint stress clean series series-lint series-check \
 	bench docs
 
@@ -59,8 +60,17 @@ kernel-debug: $(TREE)/.git/ima-ns-base
 selftests: kernel
 	$(H)/build-selftests.sh $(TREE) $(OBJ) $(KST)
 
-initramfs: selftests
+## tools: build the OCI hook (tools/ima_ns) into build/tools
+tools:
+	$(MAKE) --no-print-directory -C $(TOP)/tools/ima_ns O=$(BUILD)/tools
+
+## tools-test: the OCI hook's unit tests, on the host (TAP)
+tools-test:
+	$(MAKE) --no-print-directory -C $(TOP)/tools/ima_ns O=$(BUILD)/tools test
+
+initramfs: selftests tools
 	$(H)/make-test-keys.sh $(BUILD)/keys
+	$(H)/make-disk-image.sh $(BUILD)/disk/disk.ext4
 	$(H)/make-initramfs.sh $(KST) $(INITRD)
 
 ## vm-run SCRIPT=<file> [APPEND=...]: boot the test kernel, run SCRIPT as root

@@ -53,7 +53,7 @@ summary() {
 	banner summary
 	echo "check: total wall time $(($(date +%s) - t0))s"
 	"$here/summarize-tap.sh" --tap check "$steps" --tap lint "$out/lint.tap" \
-		--tap harness "$out/harness.tap" \
+		--tap harness "$out/harness.tap" --tap tools "$out/tools.tap" \
 		--kselftest "$run/output.log" --kunit "$run/console.log" \
 		--kselftest "$run_enforce/output.log" \
 		--kselftest "$run_stress/output.log"
@@ -74,6 +74,8 @@ fi
 # per-patch builds are make series-check, too slow for every check.
 step "series lint" kmake series-lint || true
 step "docs: Sphinx build of Documentation/security" kmake docs || true
+tools_test() { kmake tools-test | tee "$out/tools.tap"; }
+step "OCI hook unit tests (host)" tools_test || true
 step "make kernel" kmake kernel
 step "make initramfs" kmake initramfs
 

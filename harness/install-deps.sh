@@ -8,6 +8,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	attr ima-evm-utils keyutils util-linux openssl
 	sparse python3-sphinx
+	e2fsprogs crun pkg-config libjson-c-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -10,7 +10,7 @@ kst=${1:?usage: make-initramfs.sh KSELFTEST_DIR OUT.cpio.gz}
 out=${2:?}
 here=$(dirname "$(realpath "$0")")
 bins=(bash setfattr getfattr evmctl unshare nsenter mount umount setpriv
-      keyctl openssl sha256sum timeout stat cmp od)
+      keyctl openssl sha256sum timeout stat cmp od crun)
 read -r -a extra <<<"${INITRAMFS_EXTRA_BINS:-}"   # more tools, space separated
 bins+=("${extra[@]}")
 
@@ -107,9 +107,25 @@ if [ -s "$keys/ima-test-x509.der" ] && [ -s "$keys/ima-test-priv.pem" ]; then
 else
 	echo "make-initramfs: no test keys in $keys (harness/make-test-keys.sh): the signature tests will skip" >&2
 fi
+# The ext4 image (harness/make-disk-image.sh) that init mounts on
+# /mnt/disk: the image layer of the crun tests and the kselftests' ext4.
+disk=${IMA_TEST_DISK:-$here/../build/disk/disk.ext4}
+if [ -s "$disk" ]; then
+	add_file /images/disk.ext4 "$disk" 0644
+else
+	echo "make-initramfs: no disk image at $disk (harness/make-disk-image.sh): the ext4 and overlayfs tests will fail" >&2
+fi
+# The OCI hook (tools/ima_ns, make tools), where hooks.d says it is.
+hook=${IMA_NS_HOOK:-$here/../build/tools/ima-ns-oci-hook}
+if [ -x "$hook" ]; then
+	add_file /usr/libexec/ima-ns/ima-ns-oci-hook "$hook" 0755
+	add_libs "$hook"
+else
+	echo "make-initramfs: no OCI hook at $hook (make tools): the crun tests will fail" >&2
+fi
 add_file /etc/passwd "$etc/passwd" 0644
 add_file /etc/group "$etc/group" 0644
-for d in /proc /sys /dev /tmp /run /root /etc /mnt /home/tester /kselftest /lib64; do
+for d in /proc /sys /dev /tmp /run /root /etc /mnt /mnt/disk /home/tester /kselftest /lib64; do
 	add_dir "$d"
 done
 

@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ima-ns-oci-hook: OCI createRuntime hook that gives a container its IMA namespace policy. */
+
+/*
+ * The runtime runs the hook after it created the container's namespaces
+ * and before the container's process runs the user's program, with the
+ * OCI state of the container on stdin.  The annotation
+ * org.kernel.ima.namespace.policy names a policy, <policy-dir>/<NAME>.policy.
+ * The hook registers the mount namespace of the container's process with
+ * IMA (<ima-dir>/namespaces) and loads the policy's rules into
+ * <ima-dir>/mntns:<id>/policy, one rule per write(2).
+ *
+ * Every failure prints one line on stderr and exits with status 1, which
+ * makes the runtime refuse to start the container.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include <linux/nsfs.h>
+#include <json-c/json.h>
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID		_IOR(0xb7, 0x5, __u64)
+#endif
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434	/* The same on every architecture but alpha. */
+#endif
+
+#define PROG			"ima-ns-oci-hook"
+#define POLICY_ANNOTATION	"org.kernel.ima.namespace.policy"
+#define DEFAULT_POLICY_DIR	"/etc/ima-ns/policies"
+#define DEFAULT_IMA_DIR		"/sys/kernel/security/ima"
+#define NAME_PATTERN		"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+#define NAME_MAX_LEN		64
+#define STATE_MAX		(1024 * 1024)
+#define POLICY_MAX		(64 * 1024)
+#define MSG_MAX			4096
+#define NO_IMA_NS \
+	"kernel has no IMA namespaces (CONFIG_IMA_NS) or securityfs is not mounted"
+#define USAGE \
+	"usage: " PROG " [--policy-dir=DIR] [--ima-dir=DIR] [-v] [--help] < OCI-STATE"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+enum { ARGS_RUN, ARGS_HELP, ARGS_BAD };
+
+struct hook_opts {
+	const char *policy_dir;
+	const char *ima_dir;
+	bool verbose;
+};
+
+/* What the hook takes from the OCI state; the strings belong to @root. */
+struct oci_state {
+	struct json_object *root;
+	pid_t pid;
+	const char *policy_name;
+};
+
+struct policy {
+	char path[PATH_MAX];
+	char *text;		/* The file, ending in a newline, NUL-terminated. */
+	size_t len;		/* Its length, with that newline. */
+	unsigned int rules;
+};
+
+struct mntns {
+	int fd;			/* Held until the policy is loaded. */
+	__u64 id;
+};
+
+/* The container's id once the state is parsed, for messages. */
+static const char *container_id;
+
+/*
+ * report(fmt, ...) - print one line on stderr, see print_report().  As with
+ * the kernel's no_printk(), the call that never runs has the compiler check
+ * the format against the arguments.
+ */
+#define report(...)					\
+	do {						\
+		if (0)					\
+			fprintf(stderr, __VA_ARGS__);	\
+		print_report(__VA_ARGS__);		\
+	} while (0)
+
+/**
+ * print_report() - print one line on stderr
+ * @fmt: printf format of the message, without a newline
+ *
+ * The line starts with the program name and, once known, the container id.
+ * Control characters, which the state or a policy file may hold, become
+ * '?', so that every message is a single line.
+ */
+static void print_report(const char *fmt, ...)
+{
+	char line[MSG_MAX];
+	va_list ap;
+	size_t i;
+	int n;
+
+	if (container_id)
+		n = snprintf(line, sizeof(line), PROG ": container %.128s: ", container_id);
+	else
+		n = snprintf(line, sizeof(line), PROG ": ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+
+	for (i = 0; line[i]; i++) {
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	}
+	fprintf(stderr, "%s\n", line);
+}
+
+static void print_help(void)
+{
+	fputs(USAGE "\n"
+	      "OCI createRuntime hook: reads the OCI state of a container on stdin, registers\n"
+	      "the mount namespace of its process with IMA and loads the appraisal policy\n"
+	      "DIR/NAME.policy that the annotation " POLICY_ANNOTATION "=NAME names.\n"
+	      "  --policy-dir=DIR  policy directory (default " DEFAULT_POLICY_DIR ")\n"
+	      "  --ima-dir=DIR     IMA securityfs directory (default " DEFAULT_IMA_DIR ")\n"
+	      "  -v                print one line on success\n"
+	      "  --help            print this help and exit\n"
+	      "Exit status: 0 loaded, 1 failure (one line on stderr), 2 usage error.\n",
+	      stdout);
+}
+
+/**
+ * dir_option() - match an option of the form NAME=DIR
+ * @arg: the command line argument
+ * @name: the option, with its '='
+ * @dir: set to the directory when @arg is that option
+ *
+ * Return: true if @arg is the option @name.
+ */
+static bool dir_option(const char *arg, const char *name, const char **dir)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len))
+		return false;
+	*dir = arg + len;
+	return true;
+}
+
+/**
+ * parse_args() - parse the command line into @opts
+ * @argc: argument count
+ * @argv: arguments; argv[0] is the program name
+ * @opts: the options, holding their defaults
+ *
+ * Return: ARGS_RUN, ARGS_HELP once --help printed the help, or ARGS_BAD
+ * once a usage error was reported.
+ */
+static int parse_args(int argc, char **argv, struct hook_opts *opts)
+{
+	const char *dir = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--help")) {
+			print_help();
+			return ARGS_HELP;
+		}
+		if (!strcmp(arg, "-v")) {
+			opts->verbose = true;
+			continue;
+		}
+		if (dir_option(arg, "--policy-dir=", &dir))
+			opts->policy_dir = dir;
+		else if (dir_option(arg, "--ima-dir=", &dir))
+			opts->ima_dir = dir;
+		else
+			dir = NULL;
+		if (!dir || !*dir) {
+			report("%s argument '%s'; " USAGE, dir ? "empty directory in" : "unknown",
+			       arg);
+			return ARGS_BAD;
+		}
+	}
+	return ARGS_RUN;
+}
+
+/**
+ * read_fd() - read a descriptor to its end into a new buffer
+ * @fd: the descriptor
+ * @max: the most bytes accepted
+ * @bufp: set to a malloc()ed buffer holding the bytes and a NUL, with room
+ *	for one more byte before the NUL
+ * @lenp: set to the number of bytes read
+ *
+ * Return: 0, -EFBIG if @fd holds more than @max bytes, or another -errno.
+ */
+static int read_fd(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	size_t len = 0;
+	ssize_t n;
+	char *buf;
+
+	buf = malloc(max + 2);
+	if (!buf)
+		return -ENOMEM;
+	while ((n = read(fd, buf + len, max + 1 - len))) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || len + n > max) {
+			int err = n < 0 ? -errno : -EFBIG;
+
+			free(buf);
+			return err;
+		}
+		len += n;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/**
+ * parse_json() - parse the OCI state text into a JSON object
+ * @text: the state, NUL-terminated
+ * @len: its length, without the NUL
+ *
+ * Return: the object, or NULL once an error was reported.
+ */
+static struct json_object *parse_json(const char *text, size_t len)
+{
+	enum json_tokener_error jerr;
+	struct json_object *root;
+	struct json_tokener *tok;
+
+	tok = json_tokener_new();
+	if (!tok) {
+		report("out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/* The NUL ends the input, so that a trailing number is complete. */
+	root = json_tokener_parse_ex(tok, text, (int)len + 1);
+	jerr = json_tokener_get_error(tok);
+	if (jerr != json_tokener_success) {
+		report("OCI state on stdin is not valid JSON: %s",
+		       json_tokener_error_desc(jerr));
+	} else if (json_tokener_get_parse_end(tok) != len) {
+		/* Strict parsing refuses trailing text but stops at a NUL. */
+		report("OCI state on stdin is not valid JSON: NUL byte at offset %zu",
+		       json_tokener_get_parse_end(tok));
+		json_object_put(root);
+		root = NULL;
+	} else if (!json_object_is_type(root, json_type_object)) {
+		report("OCI state on stdin is not a JSON object");
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	return root;
+}
+
+/**
+ * state_id() - take the container id from the state, for messages
+ * @root: the state
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int state_id(struct json_object *root)
+{
+	struct json_object *val;
+
+	if (!json_object_object_get_ex(root, "id", &val))
+		return 0;
+	if (!json_object_is_type(val, json_type_string)) {
+		report("\"id\" in the OCI state is not a string");
+		return -1;
+	}
+	if (json_object_get_string_len(val))
+		container_id = json_object_get_string(val);
+	return 0;
+}
+
+/**
+ * state_pid() - take the pid of the container's process from the state
+ * @root: the state
+ * @pid: set to the pid
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int state_pid(struct json_object *root, pid_t *pid)
+{
+	struct json_object *val;
+	long long v;
+
+	if (!json_object_object_get_ex(root, "pid", &val)) {
+		report("OCI state has no \"pid\"");
+		return -1;
+	}
+	v = json_object_get_int64(val);
+	if (!json_object_is_type(val, json_type_int) || v <= 0 || v > INT_MAX) {
+		report("\"pid\" in the OCI state is not a positive integer: %.64s",
+		       json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
+/**
+ * valid_name() - check a policy name against NAME_PATTERN
+ * @name: the name
+ * @len: its length; it may hold a NUL
+ *
+ * Return: true if @name can only name a file of the policy directory.
+ */
+static bool valid_name(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > NAME_MAX_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (i == 0 || (c != '.' && c != '_' && c != '-'))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * state_policy_name() - take the policy name from the state's annotation
+ * @root: the state
+ * @name: set to the name
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int state_policy_name(struct json_object *root, const char **name)
+{
+	struct json_object *annotations, *val;
+	size_t len;
+
+	if (!json_object_object_get_ex(root, "annotations", &annotations)) {
+		report("OCI state has no \"annotations\"; " POLICY_ANNOTATION " is required");
+		return -1;
+	}
+	if (!json_object_is_type(annotations, json_type_object)) {
+		report("\"annotations\" in the OCI state is not an object");
+		return -1;
+	}
+	if (!json_object_object_get_ex(annotations, POLICY_ANNOTATION, &val)) {
+		report("annotation " POLICY_ANNOTATION " is not set");
+		return -1;
+	}
+	if (!json_object_is_type(val, json_type_string)) {
+		report("annotation " POLICY_ANNOTATION " is not a string");
+		return -1;
+	}
+	len = json_object_get_string_len(val);
+	*name = json_object_get_string(val);
+	if (!len) {
+		report("annotation " POLICY_ANNOTATION " is empty");
+		return -1;
+	}
+	if (!valid_name(*name, len)) {
+		report("annotation " POLICY_ANNOTATION ": bad policy name '%.80s' (want "
+		       NAME_PATTERN ")", *name);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * read_state() - read and check the OCI state on stdin
+ * @st: filled in; @st->root must be put by the caller
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int read_state(struct oci_state *st)
+{
+	size_t len;
+	char *text;
+	int err;
+
+	err = read_fd(STDIN_FILENO, STATE_MAX, &text, &len);
+	if (err == -EFBIG) {
+		report("OCI state on stdin is too large (more than %d bytes)", STATE_MAX);
+		return -1;
+	}
+	if (err) {
+		report("cannot read the OCI state on stdin: %s", strerror(-err));
+		return -1;
+	}
+	st->root = parse_json(text, len);
+	free(text);
+	if (!st->root || state_id(st->root) || state_pid(st->root, &st->pid) ||
+	    state_policy_name(st->root, &st->policy_name))
+		return -1;
+	return 0;
+}
+
+/**
+ * next_rule() - find the next rule line of a policy
+ * @pol: the policy
+ * @pos: offset to search from; moved past the line found
+ * @lineno: number of the line before @pos; updated
+ * @rule: set to the first byte of the line found
+ *
+ * Blank lines and lines whose first non-blank is '#' are skipped, as the
+ * kernel's parser does.  A rule line is returned as it is, including its
+ * leading blanks; the newline follows it in @pol->text.
+ *
+ * Return: the length of the rule line without its newline, or 0 at the end.
+ */
+static size_t next_rule(const struct policy *pol, size_t *pos, unsigned int *lineno,
+			const char **rule)
+{
+	while (*pos < pol->len) {
+		const char *line = pol->text + *pos;
+		const char *nl = memchr(line, '\n', pol->len - *pos);
+		size_t len = nl - line, lead = 0;
+
+		*pos += len + 1;
+		++*lineno;
+		while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
+			lead++;
+		if (lead < len && line[lead] != '#') {
+			*rule = line;
+			return len;
+		}
+	}
+	return 0;
+}
+
+/**
+ * check_rules() - count a policy's rules and check that the kernel can take them
+ * @pol: the policy, read
+ *
+ * The kernel takes at most a page less one byte per write and stops a rule
+ * at a NUL: refuse such lines here rather than let the kernel see a part.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int check_rules(struct policy *pol)
+{
+	size_t pos = 0, len, max = (size_t)sysconf(_SC_PAGESIZE) - 2;
+	unsigned int lineno = 0;
+	const char *rule;
+
+	while ((len = next_rule(pol, &pos, &lineno, &rule))) {
+		if (memchr(rule, '\0', len)) {
+			report("%s:%u: NUL byte in rule", pol->path, lineno);
+			return -1;
+		}
+		if (len > max) {
+			report("%s:%u: rule longer than %zu bytes", pol->path, lineno, max);
+			return -1;
+		}
+		pol->rules++;
+	}
+	if (!pol->rules) {
+		report("policy %s has no rules", pol->path);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * read_policy_fd() - read a policy file that is open, as the rules to load
+ * @pol: the policy, with its path
+ * @fd: the open file
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int read_policy_fd(struct policy *pol, int fd)
+{
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st)) {
+		report("cannot stat policy %s: %s", pol->path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report("policy %s is not a regular file", pol->path);
+		return -1;
+	}
+	err = st.st_size > POLICY_MAX ? -EFBIG : read_fd(fd, POLICY_MAX, &pol->text, &pol->len);
+	if (err == -EFBIG) {
+		report("policy %s is too large (more than %d bytes)", pol->path, POLICY_MAX);
+		return -1;
+	}
+	if (err) {
+		report("cannot read policy %s: %s", pol->path, strerror(-err));
+		return -1;
+	}
+	/* read_fd() left room for it: every line ends in a newline. */
+	if (pol->len && pol->text[pol->len - 1] != '\n') {
+		pol->text[pol->len++] = '\n';
+		pol->text[pol->len] = '\0';
+	}
+	return check_rules(pol);
+}
+
+/**
+ * read_policy() - read the policy a name designates in the policy directory
+ * @dir: the policy directory
+ * @name: the policy name, checked by valid_name()
+ * @pol: filled in; @pol->text must be freed by the caller
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int read_policy(const char *dir, const char *name, struct policy *pol)
+{
+	int fd, n, err;
+
+	n = snprintf(pol->path, sizeof(pol->path), "%s/%s.policy", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(pol->path)) {
+		report("policy path %s/%s.policy is too long", dir, name);
+		return -1;
+	}
+	/* Non-blocking, so that a FIFO does not hang the hook before fstat(). */
+	fd = open(pol->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP) {
+		report("policy %s is a symbolic link, which is not followed", pol->path);
+		return -1;
+	}
+	if (fd < 0) {
+		report("cannot open policy %s: %s", pol->path, strerror(errno));
+		return -1;
+	}
+	err = read_policy_fd(pol, fd);
+	close(fd);
+	return err;
+}
+
+/**
+ * check_alive() - check that the process a pidfd refers to has not exited
+ * @pidfd: the pidfd
+ * @pid: its pid, for messages
+ *
+ * Return: 0 if it runs, or -1 once an error was reported.
+ */
+static int check_alive(int pidfd, pid_t pid)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	n = poll(&pfd, 1, 0);
+	if (n < 0) {
+		report("cannot poll the pidfd of process %d: %s", pid, strerror(errno));
+		return -1;
+	}
+	if (n > 0) {
+		report("container process %d is gone", pid);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * open_pid_mntns() - open the mount namespace of a process that a pidfd pins
+ * @pid: the process
+ *
+ * The pidfd is taken first and the process is checked to live after the
+ * namespace was opened: a pid that was reused in between cannot make the
+ * hook open the namespace of another process.
+ *
+ * Return: an nsfs descriptor, or -1 once an error was reported.
+ */
+static int open_pid_mntns(pid_t pid)
+{
+	char path[64];
+	int pidfd, fd, err;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {
+		if (errno == ESRCH)
+			report("container process %d is gone", pid);
+		else
+			report("pidfd_open(%d): %s", pid, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	err = errno;
+	if (check_alive(pidfd, pid)) {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	} else if (fd < 0) {
+		report("cannot open %s: %s", path, strerror(err));
+	}
+	close(pidfd);
+	return fd;
+}
+
+/**
+ * open_mntns() - find the mount namespace of the container's process
+ * @pid: the container's process
+ * @ns: set to the namespace
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int open_mntns(pid_t pid, struct mntns *ns)
+{
+	struct stat self, st;
+	__u64 id;
+	int fd;
+
+	fd = open_pid_mntns(pid);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || stat("/proc/self/ns/mnt", &self)) {
+		report("cannot stat mount namespaces: %s", strerror(errno));
+		goto fail;
+	}
+	if (st.st_dev == self.st_dev && st.st_ino == self.st_ino) {
+		report("the container has no mount namespace of its own (pid %d)", pid);
+		goto fail;
+	}
+	if (ioctl(fd, NS_GET_MNTNS_ID, &id)) {
+		report("cannot get the mount namespace id of process %d: %s", pid,
+		       strerror(errno));
+		goto fail;
+	}
+	ns->fd = fd;
+	ns->id = id;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/**
+ * open_registry() - open the IMA file that registers mount namespaces
+ * @ima_dir: the IMA securityfs directory
+ *
+ * Return: the descriptor, or -1 once an error was reported.
+ */
+static int open_registry(const char *ima_dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/namespaces", ima_dir) >= sizeof(path)) {
+		report("IMA directory %s: name too long", ima_dir);
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		report("no %s: " NO_IMA_NS, path);
+	else if (errno == EACCES || errno == EPERM)
+		report("cannot open %s: %s (needs root with CAP_SYS_ADMIN)", path,
+		       strerror(errno));
+	else
+		report("cannot open %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/**
+ * register_mntns() - register a mount namespace for a policy of its own
+ * @regfd: the open registry, see open_registry()
+ * @ns: the namespace
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int register_mntns(int regfd, const struct mntns *ns)
+{
+	const char *why;
+	char buf[64];
+	ssize_t n;
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "mntns:%llu\n", (unsigned long long)ns->id);
+	do
+		n = write(regfd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n == len)
+		return 0;
+
+	if (n >= 0)
+		why = "short write";
+	else if (errno == EOPNOTSUPP)
+		why = "kernel not booted with ima_appraise=enforce_ns";
+	else if (errno == ENOENT)
+		why = "mount namespace is gone";
+	else if (errno == EEXIST)
+		why = "mount namespace already registered";
+	else if (errno == EPERM)
+		why = "needs CAP_SYS_ADMIN in the initial user namespace";
+	else
+		why = strerror(errno);
+	report("cannot register mntns:%llu: %s", (unsigned long long)ns->id, why);
+	return -1;
+}
+
+/**
+ * write_line() - write one line with as many write(2) calls as it takes
+ * @fd: the policy file
+ * @line: the line, with its newline
+ * @len: its length
+ *
+ * The kernel consumes at most one line per write; a short count leaves
+ * the rest of the line for the next call.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+static int write_line(int fd, const char *line, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, line, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		line += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * open_ns_policy() - open the policy file of a registered mount namespace
+ * @ima_dir: the IMA securityfs directory
+ * @ns: the namespace
+ * @path: set to the file's path, PATH_MAX bytes
+ *
+ * Return: the descriptor, or -1 once an error was reported.
+ */
+static int open_ns_policy(const char *ima_dir, const struct mntns *ns, char *path)
+{
+	int fd;
+
+	if ((size_t)snprintf(path, PATH_MAX, "%s/mntns:%llu/policy", ima_dir,
+			     (unsigned long long)ns->id) >= PATH_MAX) {
+		report("IMA directory %s: name too long", ima_dir);
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		report("cannot open %s: mount namespace is gone", path);
+	else if (errno == EBUSY)
+		report("cannot open %s: another process is loading rules", path);
+	else
+		report("cannot open %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/**
+ * load_policy() - load a policy's rules into a registered mount namespace
+ * @ima_dir: the IMA securityfs directory
+ * @ns: the namespace
+ * @pol: the policy
+ *
+ * The kernel commits the rules when the file is closed, and drops them all
+ * if one was refused.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int load_policy(const char *ima_dir, const struct mntns *ns, const struct policy *pol)
+{
+	unsigned int lineno = 0;
+	char path[PATH_MAX];
+	const char *rule;
+	size_t pos = 0, len;
+	int fd;
+
+	fd = open_ns_policy(ima_dir, ns, path);
+	if (fd < 0)
+		return -1;
+	while ((len = next_rule(pol, &pos, &lineno, &rule))) {
+		if (write_line(fd, rule, len + 1)) {
+			report("%s:%u: rule refused (%s): %.*s", pol->path, lineno,
+			       strerror(errno), (int)len, rule);
+			close(fd);
+			return -1;
+		}
+	}
+	if (close(fd)) {
+		report("cannot close %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * apply_policy() - register the container's mount namespace and load a policy
+ * @opts: the options
+ * @pid: the container's process
+ * @pol: the policy, read and checked
+ *
+ * The registry is opened first, so that a kernel without the feature is
+ * reported as such whatever the state of the container.  The namespace
+ * stays open until the rules are loaded, which keeps it alive meanwhile.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int apply_policy(const struct hook_opts *opts, pid_t pid, const struct policy *pol)
+{
+	struct mntns ns = { .fd = -1 };
+	int regfd, err;
+
+	regfd = open_registry(opts->ima_dir);
+	if (regfd < 0)
+		return -1;
+	err = open_mntns(pid, &ns);
+	if (!err)
+		err = register_mntns(regfd, &ns);
+	close(regfd);
+	if (err)
+		goto out;
+	err = load_policy(opts->ima_dir, &ns, pol);
+	if (!err && opts->verbose)
+		report("registered mntns:%llu (pid %d), loaded %u rule%s from %s",
+		       (unsigned long long)ns.id, pid, pol->rules, pol->rules == 1 ? "" : "s",
+		       pol->path);
+out:
+	if (ns.fd >= 0)
+		close(ns.fd);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct hook_opts opts = {
+		.policy_dir = DEFAULT_POLICY_DIR,
+		.ima_dir = DEFAULT_IMA_DIR,
+	};
+	struct oci_state st = { 0 };
+	struct policy pol = { 0 };
+	int status = EXIT_FAIL;
+
+	switch (parse_args(argc, argv, &opts)) {
+	case ARGS_HELP:
+		return EXIT_OK;
+	case ARGS_BAD:
+		return EXIT_USAGE;
+	}
+
+	if (!read_state(&st) && !read_policy(opts.policy_dir, st.policy_name, &pol) &&
+	    !apply_policy(&opts, st.pid, &pol))
+		status = EXIT_OK;
+
+	free(pol.text);
+	json_object_put(st.root);
+	return status;
+}

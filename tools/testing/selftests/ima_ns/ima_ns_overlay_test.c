@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IMA appraisal through overlayfs, as containers run: a tmpfs upper layer
+ * over an ext4 lower layer that holds hashed files, seen from a registered
+ * mount namespace, and, for the O_TRUNC rewrite, under a global rule too.
+ */
+
+#include <ftw.h>
+#include <sys/vfs.h>
+
+#include "ns_fixture.h"
+
+#define DISK		"/mnt/disk"
+#define EXT4_MAGIC	0xef53
+#define OVL_MAGIC_STR	"0x794c7630"
+#define RULE_OVL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71452\n"
+/* The global rule's owner: no other test of a boot uses it. */
+#define OWNER_OVL_GLOBAL	71460
+#define RULE_OVL_GLOBAL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71460\n"
+#define RULE_OVL_EXEC	"appraise func=BPRM_CHECK fsmagic=" OVL_MAGIC_STR \
+			" fowner=71452\n"
+#define RULE_OVL_MMAP	"appraise func=MMAP_CHECK mask=MAY_EXEC fsmagic=" \
+			OVL_MAGIC_STR " fowner=71454\n"
+#define SCRIPT		"#!/bin/sh\nexit 7\n"
+#define NEW_CONTENT	"rewritten by the container\n"
+
+/* The layers of one overlay mount; lower on ext4, the rest on tmpfs. */
+struct layers {
+	char lower[96];
+	char upper[96];
+	char work[96];
+	char merged[96];
+	char top[64];
+	char disk_top[64];
+	bool mounted;
+};
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* True when DISK is an ext4 mount, as the test VM's init makes it. */
+static bool have_ext4_disk(void)
+{
+	struct statfs sfs;
+
+	return !statfs(DISK "/tests", &sfs) && sfs.f_type == EXT4_MAGIC;
+}
+
+/* Makes the layer directories under @tag and mounts the overlay; -errno. */
+static int layers_mount(struct layers *l, const char *tag)
+{
+	char opts[512];
+
+	snprintf(l->disk_top, sizeof(l->disk_top), DISK "/tests/%s.%d", tag,
+		 getpid());
+	snprintf(l->top, sizeof(l->top), "/tmp/%s.%d", tag, getpid());
+	snprintf(l->lower, sizeof(l->lower), "%s/lower", l->disk_top);
+	snprintf(l->upper, sizeof(l->upper), "%s/upper", l->top);
+	snprintf(l->work, sizeof(l->work), "%s/work", l->top);
+	snprintf(l->merged, sizeof(l->merged), "%s/merged", l->top);
+	if (mkdir(l->disk_top, 0755) || mkdir(l->lower, 0755) ||
+	    mkdir(l->top, 0755) || mkdir(l->upper, 0755) ||
+	    mkdir(l->work, 0755) || mkdir(l->merged, 0755))
+		return -errno;
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 l->lower, l->upper, l->work);
+	if (mount("overlay", l->merged, "overlay", 0, opts))
+		return -errno;
+	l->mounted = true;
+	return 0;
+}
+
+static void layers_unmount(struct layers *l)
+{
+	if (l->mounted)
+		umount2(l->merged, MNT_DETACH);
+	l->mounted = false;
+	if (l->top[0])
+		remove_tree(l->top);
+	if (l->disk_top[0])
+		remove_tree(l->disk_top);
+}
+
+/* Paths of one file name in the three views of the overlay. */
+struct ovl_file {
+	char lower[160];
+	char upper[160];
+	char merged[160];
+};
+
+static void ovl_file(const struct layers *l, const char *name,
+		     struct ovl_file *f)
+{
+	snprintf(f->lower, sizeof(f->lower), "%s/%s", l->lower, name);
+	snprintf(f->upper, sizeof(f->upper), "%s/%s", l->upper, name);
+	snprintf(f->merged, sizeof(f->merged), "%s/%s", l->merged, name);
+}
+
+/* Creates @name in the lower layer, owned by @owner, hashed well or not. */
+static int make_lower(const struct layers *l, const char *name,
+		      const char *data, uid_t owner, mode_t mode, bool good)
+{
+	struct ovl_file f;
+	int err;
+
+	ovl_file(l, name, &f);
+	err = make_file(f.lower, data, strlen(data), owner, mode);
+	return err ? err : set_ima_hash(f.lower, data, strlen(data),
+					IMA_ALGO_SHA256, !good);
+}
+
+/* Returns 0 when @path holds exactly @want, else -errno or -EBADMSG. */
+static int expect_content(const char *path, const char *want)
+{
+	char buf[256];
+	ssize_t len = read_file(path, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	return strcmp(buf, want) ? -EBADMSG : 0;
+}
+
+/* Returns 0 when security.ima of @path is the sha256 hash of @data. */
+static int expect_hash_of(const char *path, const char *data)
+{
+	unsigned char want[2 + SHA256_LEN], got[2 + SHA256_LEN + 8];
+	ssize_t len;
+	int err;
+
+	want[0] = IMA_XATTR_DIGEST_NG;
+	want[1] = IMA_ALGO_SHA256;
+	err = kernel_digest("sha256", data, strlen(data), want + 2,
+			    SHA256_LEN);
+	if (err)
+		return err;
+	len = getxattr(path, "security.ima", got, sizeof(got));
+	if (len < 0)
+		return -errno;
+	return len == sizeof(want) && !memcmp(got, want, len) ? 0 : -EBADMSG;
+}
+
+/*
+ * Opens @path with O_WRONLY | O_TRUNC, writes NEW_CONTENT and closes it.
+ * Returns 0, or the -errno of the failing step.
+ */
+static int rewrite_truncating(const char *path)
+{
+	size_t len = strlen(NEW_CONTENT);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, NEW_CONTENT, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+FIXTURE(overlay) {
+	struct layers l;
+	struct ovl_file f;
+	unsigned int nsid;
+	int host_ns;
+	int kmsg;
+};
+
+FIXTURE_SETUP(overlay)
+{
+	memset(&self->l, 0, sizeof(self->l));
+	self->nsid = 0;
+	self->host_ns = -1;
+	self->kmsg = -1;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	if (!have_ext4_disk())
+		SKIP(return, "needs an ext4 file system on " DISK);
+	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovl"));
+	ovl_file(&self->l, "file", &self->f);
+	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->host_ns);
+	/* The overlay was mounted in the host namespace; the test is not. */
+	self->nsid = enter_registered_ns();
+	ASSERT_NE(0, self->nsid);
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL));
+	self->kmsg = kmsg_open();
+	ASSERT_LE(0, self->kmsg);
+}
+
+FIXTURE_TEARDOWN_PARENT(overlay)
+{
+	layers_unmount(&self->l);
+}
+
+TEST_F(overlay, intact_lower_file_opens)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	EXPECT_EQ(0, expect_content(self->f.merged, CONTENT));
+	/* Reading copies nothing up. */
+	EXPECT_EQ(-1, access(self->f.upper, F_OK));
+}
+
+/* For as_host(): appends to the file through the lower layer's path. */
+static int append_lower(void *f)
+{
+	return append_byte(((struct ovl_file *)f)->lower);
+}
+
+TEST_F(overlay, lower_content_change_denied)
+{
+	char mnt_ns[32], name[200];
+	const char *rec[] = { "type=1800", "op=appraise_data",
+			      "cause=invalid-hash", mnt_ns, name,
+			      "dev=\"overlay\"", NULL };
+
+	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", self->nsid);
+	snprintf(name, sizeof(name), "name=\"%s\"", self->f.merged);
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	ASSERT_EQ(0, try_open(self->f.merged));
+	ASSERT_EQ(0, as_host(self->host_ns, append_lower, &self->f));
+	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+	/* The record names the path the container opened: the overlay's. */
+	EXPECT_EQ(1, kmsg_count(self->kmsg, rec, 1000, NULL, 0));
+}
+
+static int set_bad_lower_hash(void *f)
+{
+	return set_bad_hash(((struct ovl_file *)f)->lower);
+}
+
+TEST_F(overlay, lower_xattr_change_denied)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	ASSERT_EQ(0, try_open(self->f.merged));
+	ASSERT_EQ(0, as_host(self->host_ns, set_bad_lower_hash, &self->f));
+	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+}
+
+TEST_F(overlay, appraised_writer_copy_up_refreshes_hash)
+{
+	char want[128];
+	int fd;
+
+	snprintf(want, sizeof(want), "%s%s", CONTENT, "more");
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "more", 4));
+	ASSERT_EQ(0, close(fd));
+	/* The upper copy carries the hash of what it holds now. */
+	EXPECT_EQ(0, expect_hash_of(self->f.upper, want));
+	EXPECT_EQ(0, expect_content(self->f.merged, want));
+	/* The image layer is untouched. */
+	EXPECT_EQ(0, expect_hash_of(self->f.lower, CONTENT));
+	EXPECT_EQ(0, expect_content(self->f.lower, CONTENT));
+}
+
+static int append_upper(void *f)
+{
+	return append_byte(((struct ovl_file *)f)->upper);
+}
+
+static int set_bad_upper_hash(void *f)
+{
+	return set_bad_hash(((struct ovl_file *)f)->upper);
+}
+
+TEST_F(overlay, host_change_to_upper_copy_denied)
+{
+	int fd;
+
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	/* A write by the container copies the file up, hash refreshed. */
+	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, access(self->f.upper, F_OK));
+	ASSERT_EQ(0, try_open(self->f.merged));
+	/* The host changes the upper copy behind the overlay's back. */
+	ASSERT_EQ(0, as_host(self->host_ns, append_upper, &self->f));
+	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+}
+
+TEST_F(overlay, host_xattr_change_to_upper_copy_denied)
+{
+	int fd;
+
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, try_open(self->f.merged));
+	ASSERT_EQ(0, as_host(self->host_ns, set_bad_upper_hash, &self->f));
+	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+}
+
+/* Forks, execs @path and returns its exit status, or 100 + the errno. */
+static int exec_status(const char *path)
+{
+	char *argv[] = { (char *)path, NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execve(path, argv, NULL);
+		_exit(100 + errno);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(overlay, exec_intact_and_tampered)
+{
+	struct ovl_file bad;
+
+	ovl_file(&self->l, "bad", &bad);
+	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_NS, 0755,
+				true));
+	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_NS, 0755,
+				false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_EXEC));
+	EXPECT_EQ(7, exec_status(self->f.merged));
+	EXPECT_EQ(100 + EACCES, exec_status(bad.merged));
+}
+
+/* Maps @path executable; returns 0 or the errno of the open or mmap. */
+static int map_exec(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		err = errno;
+	else
+		munmap(p, 4096);
+	close(fd);
+	return err;
+}
+
+TEST_F(overlay, mmap_exec_intact_and_tampered)
+{
+	struct ovl_file bad;
+
+	ovl_file(&self->l, "bad", &bad);
+	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_OTHER, 0755,
+				true));
+	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_OTHER, 0755,
+				false));
+	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_MMAP));
+	/* The read-only open is not covered; the executable mapping is. */
+	EXPECT_EQ(0, try_open(bad.merged));
+	EXPECT_EQ(0, map_exec(self->f.merged));
+	EXPECT_EQ(EACCES, map_exec(bad.merged));
+}
+
+TEST_F(overlay, rename_keeps_file_governed)
+{
+	struct ovl_file bad, good, moved_bad, moved_good;
+
+	ovl_file(&self->l, "bad", &bad);
+	ovl_file(&self->l, "good", &good);
+	ovl_file(&self->l, "bad.renamed", &moved_bad);
+	ovl_file(&self->l, "good.renamed", &moved_good);
+	ASSERT_EQ(0, make_lower(&self->l, "bad", CONTENT, OWNER_NS, 0644,
+				false));
+	ASSERT_EQ(0, make_lower(&self->l, "good", CONTENT, OWNER_NS, 0644,
+				true));
+	ASSERT_EQ(-EACCES, try_open(bad.merged));
+	/* Renaming copies up the file, content and hash as they were. */
+	ASSERT_EQ(0, rename(bad.merged, moved_bad.merged));
+	ASSERT_EQ(0, rename(good.merged, moved_good.merged));
+	EXPECT_EQ(-EACCES, try_open(moved_bad.merged));
+	EXPECT_EQ(0, expect_content(moved_good.merged, CONTENT));
+	EXPECT_EQ(-ENOENT, try_open(bad.merged));
+	EXPECT_EQ(0, expect_hash_of(moved_good.upper, CONTENT));
+}
+
+TEST_F(overlay, whiteout_hides_and_keeps_image)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	ASSERT_EQ(0, try_open(self->f.merged));
+	ASSERT_EQ(0, unlink(self->f.merged));
+	EXPECT_EQ(-ENOENT, try_open(self->f.merged));
+	/* A whiteout, a 0/0 character device, stands in the upper layer. */
+	ASSERT_EQ(0, lstat(self->f.upper, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0, st.st_rdev);
+	/* The image layer's file and hash are as they were. */
+	EXPECT_EQ(0, expect_hash_of(self->f.lower, CONTENT));
+	/* A new file of that name, written by the container, opens. */
+	ASSERT_EQ(0, make_file(self->f.merged, NEW_CONTENT,
+			       strlen(NEW_CONTENT), 0, 0644));
+	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+}
+
+TEST_F(overlay, truncating_rewrite_of_image_file)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				true));
+	/* As `echo ... > file` does: open(O_WRONLY | O_TRUNC), write. */
+	ASSERT_EQ(0, rewrite_truncating(self->f.merged));
+	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
+	EXPECT_EQ(0, expect_content(self->f.lower, CONTENT));
+}
+
+static int stat_size(void *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 200;
+	return st.st_size == strlen(CONTENT) ? 0 : 201;
+}
+
+TEST_F(overlay, refused_truncating_open_keeps_content)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+				false));
+	EXPECT_EQ(-EACCES, rewrite_truncating(self->f.merged));
+	/* A refused open changes nothing the host sees through the overlay. */
+	EXPECT_EQ(0, as_host(self->host_ns, stat_size, self->f.merged));
+	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->f.merged));
+}
+
+/*
+ * The O_TRUNC rewrite under a rule of the global policy, with no
+ * namespace involved: the case of stock IMA.  Also runs on a kernel
+ * booted with plain ima_appraise=enforce.
+ */
+FIXTURE(overlay_global) {
+	struct layers l;
+	struct ovl_file f;
+};
+
+FIXTURE_SETUP(overlay_global)
+{
+	memset(&self->l, 0, sizeof(self->l));
+	if (!ima_appraise_mode_is("enforce") &&
+	    !ima_appraise_mode_is("enforce_ns"))
+		SKIP(return, "needs ima_appraise=enforce or enforce_ns");
+	if (!have_ext4_disk())
+		SKIP(return, "needs an ext4 file system on " DISK);
+	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovlg"));
+	ovl_file(&self->l, "file", &self->f);
+	/* Rules of the global policy stay: a second copy changes nothing. */
+	ASSERT_EQ(0, load_rules(IMA_DIR "/policy", RULE_OVL_GLOBAL));
+}
+
+FIXTURE_TEARDOWN_PARENT(overlay_global)
+{
+	layers_unmount(&self->l);
+}
+
+TEST_F(overlay_global, truncating_rewrite_of_image_file)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
+				0644, true));
+	ASSERT_EQ(0, rewrite_truncating(self->f.merged));
+	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
+}
+
+TEST_F(overlay_global, refused_truncating_open_keeps_content)
+{
+	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
+				0644, false));
+	EXPECT_EQ(-EACCES, rewrite_truncating(self->f.merged));
+	EXPECT_EQ(0, stat_size(self->f.merged));
+}
+
+TEST_HARNESS_MAIN
