@@ -5,13 +5,8 @@
  * mount namespace, and, for the O_TRUNC rewrite, under a global rule too.
  */
 
-#include <ftw.h>
-#include <sys/vfs.h>
-
 #include "ns_fixture.h"
 
-#define DISK		"/mnt/disk"
-#define EXT4_MAGIC	0xef53
 #define OVL_MAGIC_STR	"0x794c7630"
 #define RULE_OVL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71452\n"
 /* The global rule's owner: no other test of a boot uses it. */
@@ -24,69 +19,32 @@
 #define SCRIPT		"#!/bin/sh\nexit 7\n"
 #define NEW_CONTENT	"rewritten by the container\n"
 
-/* The layers of one overlay mount; lower on ext4, the rest on tmpfs. */
+/*
+ * The layers of one overlay mount, made by mount_test_overlay(): lower on
+ * ext4, upper (merged.upper) and work directory on tmpfs.
+ */
 struct layers {
-	char lower[96];
-	char upper[96];
-	char work[96];
-	char merged[96];
-	char top[64];
-	char disk_top[64];
-	bool mounted;
+	char lower[64];
+	char upper[80];
+	char merged[64];
+	bool made;
 };
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static void remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* True when DISK is an ext4 mount, as the test VM's init makes it. */
-static bool have_ext4_disk(void)
-{
-	struct statfs sfs;
-
-	return !statfs(DISK "/tests", &sfs) && sfs.f_type == EXT4_MAGIC;
-}
-
-/* Makes the layer directories under @tag and mounts the overlay; -errno. */
+/* Makes the layers, named after @tag, and mounts the overlay; -errno. */
 static int layers_mount(struct layers *l, const char *tag)
 {
-	char opts[512];
-
-	snprintf(l->disk_top, sizeof(l->disk_top), DISK "/tests/%s.%d", tag,
+	snprintf(l->lower, sizeof(l->lower), FS_DISK_TESTS "/%s.%d", tag,
 		 getpid());
-	snprintf(l->top, sizeof(l->top), "/tmp/%s.%d", tag, getpid());
-	snprintf(l->lower, sizeof(l->lower), "%s/lower", l->disk_top);
-	snprintf(l->upper, sizeof(l->upper), "%s/upper", l->top);
-	snprintf(l->work, sizeof(l->work), "%s/work", l->top);
-	snprintf(l->merged, sizeof(l->merged), "%s/merged", l->top);
-	if (mkdir(l->disk_top, 0755) || mkdir(l->lower, 0755) ||
-	    mkdir(l->top, 0755) || mkdir(l->upper, 0755) ||
-	    mkdir(l->work, 0755) || mkdir(l->merged, 0755))
-		return -errno;
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
-		 l->lower, l->upper, l->work);
-	if (mount("overlay", l->merged, "overlay", 0, opts))
-		return -errno;
-	l->mounted = true;
-	return 0;
+	snprintf(l->merged, sizeof(l->merged), "/tmp/%s.%d", tag, getpid());
+	snprintf(l->upper, sizeof(l->upper), "%s.upper", l->merged);
+	l->made = true;
+	return mount_test_overlay(l->lower, l->merged);
 }
 
 static void layers_unmount(struct layers *l)
 {
-	if (l->mounted)
-		umount2(l->merged, MNT_DETACH);
-	l->mounted = false;
-	if (l->top[0])
-		remove_tree(l->top);
-	if (l->disk_top[0])
-		remove_tree(l->disk_top);
+	if (l->made)
+		remove_fs_test_dirs(l->merged, l->lower, true);
 }
 
 /* Paths of one file name in the three views of the overlay. */
@@ -181,8 +139,8 @@ FIXTURE_SETUP(overlay)
 	self->kmsg = -1;
 	if (!ima_ns_available())
 		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	if (!have_ext4_disk())
-		SKIP(return, "needs an ext4 file system on " DISK);
+	if (!fs_disk_is_ext4())
+		SKIP(return, "needs an ext4 file system on " FS_DISK);
 	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovl"));
 	ovl_file(&self->l, "file", &self->f);
 	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
@@ -463,8 +421,8 @@ FIXTURE_SETUP(overlay_global)
 	if (!ima_appraise_mode_is("enforce") &&
 	    !ima_appraise_mode_is("enforce_ns"))
 		SKIP(return, "needs ima_appraise=enforce or enforce_ns");
-	if (!have_ext4_disk())
-		SKIP(return, "needs an ext4 file system on " DISK);
+	if (!fs_disk_is_ext4())
+		SKIP(return, "needs an ext4 file system on " FS_DISK);
 	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovlg"));
 	ovl_file(&self->l, "file", &self->f);
 	/* Rules of the global policy stay: a second copy changes nothing. */

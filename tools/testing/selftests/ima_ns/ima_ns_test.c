@@ -3,10 +3,12 @@
  * IMA namespace policies: interface, scope, appraisal, lifetime and audit.
  *
  * Each test runs in a mount namespace of its own, registered by the
- * fixture.  Test files live in a directory of the shared /tmp, so that the
- * host and other namespaces reach the same inodes.  The tests that load
- * rules into the global policy come last, since those rules stay for the
- * rest of the boot.
+ * fixture.  Test files live in a directory that the host and other
+ * namespaces reach too: the "fs" tests, about what appraisal makes of a
+ * file's content, run once on tmpfs, once on ext4 and once on overlayfs;
+ * the others use a directory of the shared /tmp.  The test that loads a
+ * rule into the global policy comes last, since that rule stays for the
+ * rest of the boot: it is an "ns" test, and those run after all "fs" ones.
  */
 
 #define _GNU_SOURCE
@@ -506,12 +508,12 @@ TEST_F(ns, policy_write_needs_cap_sys_admin)
 
 /* --- Scope --------------------------------------------------------------- */
 
-TEST_F(ns, governs_namespace_only)
+TEST_F(fs, governs_namespace_only)
 {
-	ASSERT_EQ(0, make_appraised(self->file, false));
+	ASSERT_EQ(0, make_appraised(self->src, false));
 	/* No rule yet: the namespace is not affected. */
 	EXPECT_EQ(0, try_open(self->file));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	/* The host and an unregistered sibling namespace are not governed. */
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->file));
@@ -521,10 +523,10 @@ TEST_F(ns, governs_namespace_only)
 	EXPECT_EQ(0, try_open(self->file));
 }
 
-TEST_F(ns, unshare_cannot_escape)
+TEST_F(fs, unshare_cannot_escape)
 {
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(EACCES, run_child(unshare_and_open, self->file));
 	EXPECT_EQ(EACCES, run_child(nested_unshare_and_open, self->file));
 }
@@ -543,12 +545,12 @@ static int setns_and_open(void *data)
 	return -try_open(a->path);
 }
 
-TEST_F(ns, setns_enters_policy)
+TEST_F(fs, setns_enters_policy)
 {
 	struct setns_args a = { .path = self->file };
 
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	a.ns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, a.ns_fd);
 	/* A host task that enters the namespace is governed... */
@@ -559,31 +561,32 @@ TEST_F(ns, setns_enters_policy)
 	EXPECT_EQ(0, run_child(setns_and_open, &a));
 }
 
-TEST_F(ns, host_reaching_in_through_proc_root_not_governed)
+TEST_F(fs, host_reaching_in_through_proc_root_not_governed)
 {
 	char path[160];
 
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	snprintf(path, sizeof(path), "/proc/%d/root%s", getpid(), self->file);
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, path));
 }
 
-TEST_F(ns, registered_child_keeps_inherited_policy)
+TEST_F(fs, registered_child_keeps_inherited_policy)
 {
-	char other[128];
+	char other[128], src_other[128];
 
 	snprintf(other, sizeof(other), "%s/other", self->dir);
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, make_appraised(other, false));
-	ASSERT_EQ(0, chown(other, OWNER_OTHER, OWNER_OTHER));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	snprintf(src_other, sizeof(src_other), "%s/other", self->src_dir);
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, make_appraised(src_other, false));
+	ASSERT_EQ(0, chown(src_other, OWNER_OTHER, OWNER_OTHER));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	/* A child registered with rules of its own keeps ours too: union. */
 	ASSERT_NE(0, enter_registered_ns());
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	EXPECT_EQ(0, try_open(other));
 	ASSERT_EQ(0, load_policy(current_mnt_ns(),
-				 "appraise fsmagic=0x1021994 fowner=71454\n"));
+				 fs_rule_owner(self, "", OWNER_OTHER)));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	EXPECT_EQ(-EACCES, try_open(other));
 }
@@ -652,13 +655,13 @@ TEST_F(condition, matches_as_expected)
 	EXPECT_EQ(variant->denied ? -EACCES : 0, try_open(self->file));
 }
 
-TEST_F(ns, good_hash_opens)
+TEST_F(fs, good_hash_opens)
 {
 	char buf[64];
 	int fd;
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	fd = open(self->file, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(strlen(CONTENT), read(fd, buf, sizeof(buf)));
@@ -759,40 +762,38 @@ TEST_F(bad_xattr, eacces_and_audit)
 	TH_LOG("%s", last);
 }
 
-TEST_F(ns, success_is_not_audited)
+TEST_F(fs, success_is_not_audited)
 {
 	const char *rec[] = { "type=1800", NULL };
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(0, try_open(self->file));
 	EXPECT_EQ(0, kmsg_count(self->kmsg, rec, 500, NULL, 0));
 }
 
-TEST_F(ns, sha1_hash_accepted_unless_algos_narrowed)
+TEST_F(fs, sha1_hash_accepted_unless_algos_narrowed)
 {
-	const char *narrowed =
-		"appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n";
-
-	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, make_file(self->src, CONTENT, strlen(CONTENT),
 			       OWNER_NS, 0644));
-	ASSERT_EQ(0, set_ima_hash(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, set_ima_hash(self->src, CONTENT, strlen(CONTENT),
 				  IMA_ALGO_SHA1, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(0, try_open(self->file));
 
 	/* A child namespace that only allows sha256 inherits and narrows. */
 	ASSERT_NE(0, enter_registered_ns());
-	ASSERT_EQ(0, load_policy(current_mnt_ns(), narrowed));
+	ASSERT_EQ(0, load_policy(current_mnt_ns(),
+				 fs_rule(self, "appraise_algos=sha256")));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 
-TEST_F(ns, appraised_writer_refreshes_hash)
+TEST_F(fs, appraised_writer_refreshes_hash)
 {
 	int fd;
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	fd = open(self->file, O_WRONLY | O_APPEND | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(4, write(fd, "more", 4));
@@ -800,10 +801,10 @@ TEST_F(ns, appraised_writer_refreshes_hash)
 	EXPECT_EQ(0, try_open(self->file));
 }
 
-TEST_F(ns, host_content_write_invalidates)
+TEST_F(fs, host_content_write_invalidates)
 {
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(0, try_open(self->file));
 	ASSERT_EQ(0, as_host(self->host_ns, append_byte, self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
@@ -811,19 +812,19 @@ TEST_F(ns, host_content_write_invalidates)
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->file));
 }
 
-TEST_F(ns, host_xattr_change_invalidates)
+TEST_F(fs, host_xattr_change_invalidates)
 {
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(0, try_open(self->file));
 	ASSERT_EQ(0, as_host(self->host_ns, set_bad_hash, self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 
-TEST_F(ns, host_xattr_removal_invalidates)
+TEST_F(fs, host_xattr_removal_invalidates)
 {
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(0, try_open(self->file));
 	ASSERT_EQ(0, as_host(self->host_ns, remove_hash, self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
@@ -834,64 +835,74 @@ static int chown_to_ns_owner(void *path)
 	return chown(path, OWNER_NS, OWNER_NS) ? errno : 0;
 }
 
-TEST_F(ns, chown_reevaluates)
+TEST_F(fs, chown_reevaluates)
 {
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, chown(self->file, OWNER_OTHER, OWNER_OTHER));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, chown(self->src, OWNER_OTHER, OWNER_OTHER));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	/* Not matched by fowner: opens despite the bad hash. */
 	ASSERT_EQ(0, try_open(self->file));
 	ASSERT_EQ(0, as_host(self->host_ns, chown_to_ns_owner, self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 
-TEST_F(ns, chmod_keeps_enforcing)
+TEST_F(fs, chmod_keeps_enforcing)
 {
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(-EACCES, try_open(self->file));
 	ASSERT_EQ(0, chmod(self->file, 0600));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 
-static int open_in_imasig_ns(void *path)
+struct rule_and_path {
+	const char *rule;
+	const char *path;
+};
+
+static int open_in_imasig_ns(void *data)
 {
+	const struct rule_and_path *a = data;
 	unsigned int nsid;
 
 	/* A sibling of the test namespace, created from the host. */
 	nsid = enter_registered_ns();
 	if (!nsid)
 		return 100;
-	if (load_policy(nsid, "appraise fsmagic=0x1021994 fowner=71452 appraise_type=imasig\n"))
+	if (load_policy(nsid, a->rule))
 		return 101;
-	return -try_open(path);
+	return -try_open(a->path);
 }
 
-TEST_F(ns, no_verdict_leak_between_policies)
+TEST_F(fs, no_verdict_leak_between_policies)
 {
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	struct rule_and_path imasig = {
+		.rule = fs_rule(self, "appraise_type=imasig"),
+		.path = self->file,
+	};
+
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	/* Passes here, where a hash is enough... */
 	ASSERT_EQ(0, try_open(self->file));
 	/* ...but not where a signature is required... */
-	EXPECT_EQ(EACCES, as_host(self->host_ns, open_in_imasig_ns, self->file));
+	EXPECT_EQ(EACCES, as_host(self->host_ns, open_in_imasig_ns, &imasig));
 	/* ...and that failure does not poison the first namespace. */
 	EXPECT_EQ(0, try_open(self->file));
 }
 
-TEST_F(ns, exec_of_bad_file_denied)
+TEST_F(fs, exec_of_bad_file_denied)
 {
 	char *argv[] = { self->file, NULL };
 	const char script[] = "#!/bin/sh\nexit 7\n";
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(0, make_file(self->file, script, strlen(script), OWNER_NS,
+	ASSERT_EQ(0, make_file(self->src, script, strlen(script), OWNER_NS,
 			       0755));
-	ASSERT_EQ(0, set_ima_hash(self->file, script, strlen(script),
+	ASSERT_EQ(0, set_ima_hash(self->src, script, strlen(script),
 				  IMA_ALGO_SHA256, true));
-	ASSERT_EQ(0, load_policy(self->nsid,
-				 "appraise func=BPRM_CHECK fsmagic=0x1021994 fowner=71452\n"));
+	ASSERT_EQ(0, load_policy(self->nsid, fs_rule(self, "func=BPRM_CHECK")));
 	/* Reading is not covered by a BPRM_CHECK rule. */
 	EXPECT_EQ(0, try_open(self->file));
 	pid = fork();
@@ -904,14 +915,13 @@ TEST_F(ns, exec_of_bad_file_denied)
 	EXPECT_EQ(42, WEXITSTATUS(status));
 }
 
-TEST_F(ns, exec_mmap_of_bad_file_denied)
+TEST_F(fs, exec_mmap_of_bad_file_denied)
 {
 	void *p;
 	int fd;
 
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid,
-				 "appraise func=MMAP_CHECK fsmagic=0x1021994 fowner=71452\n"));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, fs_rule(self, "func=MMAP_CHECK")));
 	fd = open(self->file, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -1568,14 +1578,18 @@ TEST(policy_events_audited)
 
 /* --- Union with the global policy (last: global rules stay) ------------- */
 
-TEST_F(ns, namespace_policy_alone_enforces)
+/*
+ * An "fs" test: all of them run, for every file system, before the "ns"
+ * one below loads a global rule.
+ */
+TEST_F(fs, namespace_policy_alone_enforces)
 {
 	char buf[4096];
 
 	/* No global policy has been loaded in this boot so far. */
 	ASSERT_EQ(0, read_file(IMA_DIR "/policy", buf, sizeof(buf)));
-	ASSERT_EQ(0, make_appraised(self->file, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
 

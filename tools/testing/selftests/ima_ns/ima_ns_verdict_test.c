@@ -20,11 +20,9 @@
 #include "common.h"
 #include "ns_fixture.h"
 
-#define RULE_DIRECTIO	"appraise fsmagic=0x1021994 fowner=71452 permit_directio\n"
 #define RULE_IMASIG	"appraise fsmagic=0x1021994 fowner=71452 appraise_type=imasig\n"
 #define RULE_SIGV3	"appraise fsmagic=0x1021994 fowner=71452 digest_type=verity appraise_type=sigv3\n"
 #define RULE_MMAP	"appraise func=MMAP_CHECK fsmagic=0x1021994 fowner=71452\n"
-#define RULE_ALGOS	"appraise fsmagic=0x1021994 fowner=71452 appraise_algos=sha256\n"
 
 /*
  * harness/make-test-keys.sh's keys: guest/init adds the test key's
@@ -172,11 +170,14 @@ TEST_F(no_policy, host_change_invalidates)
 
 /* --- Changes the cache must see -------------------------------------------- */
 
-/* On tmpfs a store through a mapping leaves the change cookie as it was. */
-TEST_F(ns, host_mapped_store_invalidates)
+/*
+ * On tmpfs a store through a mapping leaves the change cookie as it was;
+ * on overlayfs the host's open for writing copies the file up first.
+ */
+TEST_F(fs, host_mapped_store_invalidates)
 {
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(0, try_open(self->file));
 	ASSERT_EQ(0, as_host(self->host_ns, store_mapped, self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
@@ -184,17 +185,17 @@ TEST_F(ns, host_mapped_store_invalidates)
 
 /* --- Rule flags stay with their policy ----------------------------------- */
 
-TEST_F(ns, directio_grant_stays_with_its_policy)
+TEST_F(fs, directio_grant_stays_with_its_policy)
 {
-	struct ns_access y = { .rules = RULE_DIRECTIO, .path = self->file,
-			       .direct = true };
+	struct ns_access y = { .rules = fs_rule(self, "permit_directio"),
+			       .path = self->file, .direct = true };
 	char buf[256];
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	/* No rule here yet: this only asks tmpfs for O_DIRECT. */
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	/* No rule here yet: this only asks the file system for O_DIRECT. */
 	if (read_direct(self->file, buf, sizeof(buf)) == -EINVAL)
-		SKIP(return, "tmpfs refuses O_DIRECT");
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+		SKIP(return, "%s refuses O_DIRECT", variant->name);
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	/* A sibling whose rule permits direct I/O reads with O_DIRECT. */
 	ASSERT_EQ(0, as_host(self->host_ns, access_in_new_ns, &y));
 	ASSERT_EQ(0, as_host(self->host_ns, append_byte, self->file));
@@ -255,14 +256,14 @@ TEST_F(stricter, hash_pass_does_not_satisfy)
  * The refresh at an appraised writer's last close must not bless what an
  * ungoverned writer wrote meanwhile: the hash stays as it was.
  */
-TEST_F(ns, host_write_not_blessed_by_refresh)
+TEST_F(fs, host_write_not_blessed_by_refresh)
 {
 	unsigned char before[64], after[64];
 	ssize_t len;
 	int fd;
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	len = getxattr(self->file, "security.ima", before, sizeof(before));
 	ASSERT_EQ(2 + SHA256_LEN, len);
 	fd = open(self->file, O_RDWR | O_CLOEXEC);
@@ -312,13 +313,13 @@ static pid_t start_host_writer(int host_ns, const char *path, int *release)
 	return pid;
 }
 
-TEST_F(ns, read_during_host_write_denied)
+TEST_F(fs, read_during_host_write_denied)
 {
 	int release, status;
 	pid_t writer;
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	ASSERT_EQ(0, try_open(self->file));
 	writer = start_host_writer(self->host_ns, self->file, &release);
 	ASSERT_LT(0, writer);
@@ -417,14 +418,14 @@ TEST_F(mmap_union, exec_map_refused_while_mapped_writable)
 
 /* --- The hash the kernel writes ------------------------------------------- */
 
-TEST_F(ns, refresh_writes_sha256)
+TEST_F(fs, refresh_writes_sha256)
 {
 	const char *more = CONTENT "more";
 	unsigned char want[SHA256_LEN], got[64] = { 0 };
 	int fd;
 
-	ASSERT_EQ(0, make_appraised(self->file, true));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_NS));
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	fd = open(self->file, O_WRONLY | O_APPEND | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(4, write(fd, "more", 4));
@@ -442,13 +443,14 @@ TEST_F(ns, refresh_writes_sha256)
 /* --- Checks a cached pass must repeat ------------------------------------ */
 
 /* A correct SHA-1 hash where only SHA-256 is allowed, on every open. */
-TEST_F(ns, sha1_refused_on_every_open)
+TEST_F(fs, sha1_refused_on_every_open)
 {
-	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, make_file(self->src, CONTENT, strlen(CONTENT),
 			       OWNER_NS, 0644));
-	ASSERT_EQ(0, set_ima_hash(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, set_ima_hash(self->src, CONTENT, strlen(CONTENT),
 				  IMA_ALGO_SHA1, false));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_ALGOS));
+	ASSERT_EQ(0, load_policy(self->nsid,
+				 fs_rule(self, "appraise_algos=sha256")));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	EXPECT_EQ(-EACCES, try_open(self->file));
 }
@@ -533,14 +535,15 @@ static int open_with_own_key(void *path)
 	return -try_open(path);
 }
 
-TEST_F(ns, container_key_never_trusted)
+TEST_F(fs, container_key_never_trusted)
 {
 	if (access(ROGUE_KEY, R_OK))
 		SKIP(return, "no " ROGUE_KEY " (harness/make-test-keys.sh)");
-	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, make_file(self->src, CONTENT, strlen(CONTENT),
 			       OWNER_NS, 0644));
-	ASSERT_EQ(0, ima_sign_with(ROGUE_KEY, self->file));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_IMASIG));
+	ASSERT_EQ(0, ima_sign_with(ROGUE_KEY, self->src));
+	ASSERT_EQ(0, load_policy(self->nsid,
+				 fs_rule(self, "appraise_type=imasig")));
 	/*
 	 * The first signature check of the boot, if this program runs
 	 * first: IMA would have taken the container's _ima keyring for good.
@@ -551,19 +554,20 @@ TEST_F(ns, container_key_never_trusted)
 	EXPECT_NE(0, keyring_id(".ima"));
 }
 
-TEST_F(ns, signature_opens_until_tampered)
+TEST_F(fs, signature_opens_until_tampered)
 {
-	struct ns_access hash = { .rules = RULE_NS, .path = self->file };
+	struct ns_access hash = { .rules = self->rule, .path = self->file };
 	unsigned char sig[1024];
 
 	if (access(TEST_KEY, R_OK))
 		SKIP(return, "no " TEST_KEY " (harness/make-test-keys.sh)");
-	ASSERT_EQ(0, make_file(self->file, CONTENT, strlen(CONTENT),
+	ASSERT_EQ(0, make_file(self->src, CONTENT, strlen(CONTENT),
 			       OWNER_NS, 0644));
-	ASSERT_EQ(0, ima_sign(self->file));
+	ASSERT_EQ(0, ima_sign(self->src));
 	ASSERT_LT(2, getxattr(self->file, "security.ima", sig, sizeof(sig)));
 	ASSERT_EQ(IMA_XATTR_DIGSIG, sig[0]);
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_IMASIG));
+	ASSERT_EQ(0, load_policy(self->nsid,
+				 fs_rule(self, "appraise_type=imasig")));
 	/* The signature verifies with the certificate in .ima... */
 	EXPECT_EQ(0, try_open(self->file));
 	/* ...it satisfies a namespace where a hash is enough... */
