@@ -94,6 +94,8 @@ while IFS= read -r applet; do
 done < <("$bb" --list-full | grep -E '^(bin|sbin|usr/bin|usr/sbin)/')
 
 add_file /init "$here/guest/init" 0755
+# The second act of `make demo`, which guest/demo.sh sources.
+add_file /usr/lib/imans/demo-containers.sh "$here/guest/demo-containers.sh" 0644
 # The IMA test signing key (harness/make-test-keys.sh), when it was made:
 # the guest's init loads the certificate, and tests sign with the key.
 keys=${IMA_TEST_KEYS:-$here/../build/keys}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Guest job of `make demo`: the 2017 README's scenario, replayed with a
 # correct hash and a mutation made outside the policy, printed as a
-# transcript. Exits non-zero when the kernel does not behave as shown.
+# transcript, then the same with OCI containers (demo-containers.sh).
+# Exits non-zero when the kernel does not behave as shown.
 set -euo pipefail
 
 ima=/sys/kernel/security/ima
@@ -84,5 +85,11 @@ wait "$container" 2>/dev/null || true
 sleep 0.2
 expect fail "ls $ima/$nsid"
 expect ok "cat $ima/namespaces; echo '(empty)'"
+
+# The second act, with OCI containers (make-initramfs.sh puts it there).
+act2=/usr/lib/imans/demo-containers.sh
+[ -f "$act2" ] || fail "no $act2 in the initramfs (make initramfs)"
+# shellcheck source=demo-containers.sh
+. "$act2"
 
 say "Demo complete"
