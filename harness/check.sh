@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The body of `make check`: lint, build the kernel and the initramfs,
-# self-test the VM harness, then four boots: the kselftests and KUnit
-# under ima_appraise=enforce_ns, the regression tests under plain enforce,
-# a smoke pass of the benchmark, and the debug kernel (KASAN, lockdep,
-# kmemleak) running the stress and fuzz suites. The last line of output is "N passed, N failed, N skipped";
+# The body of `make check`: lint, the OCI hook's host tests, build the
+# kernel and the initramfs, self-test the VM harness, then four boots: the
+# kselftests (crun end to end among them) and KUnit under
+# ima_appraise=enforce_ns, the regression tests under plain enforce, a
+# smoke pass of the benchmark, and the debug kernel (KASAN, lockdep,
+# kmemleak) running the stress and fuzz suites.
+# The last line of output is "N passed, N failed, N skipped";
 # exit non-zero if a test or step failed, no kselftest/KUnit test ran, or
 # a kernel console shows a splat.
 set -euo pipefail
