@@ -10,7 +10,9 @@
 # Scenarios 5 and 6 sign with the test key that make initramfs puts in the
 # guest, and 5-sigv counts signature verifications with a kprobe event:
 # without the key, or a kernel without CONFIG_KPROBE_EVENTS, their goals
-# are MISS and their goal lines say why.
+# are MISS and their goal lines say why. So are those of scenario 8,
+# without crun, the OCI hook (make tools) or the disk image's layer, and 9,
+# without the ext4 disk on /mnt/disk (harness/make-disk-image.sh).
 # For a run that must leave the tree's results and README alone:
 # BENCH_RESULTS (default results/bench) takes the results, BENCH_README
 # (default README.md; empty for none) the table, VM_RUN_DIR (default

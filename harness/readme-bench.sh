@@ -30,7 +30,7 @@ judges nothing.
 
 - Rules of the global policy cannot be removed, so 1b, the global rule,
   is measured last in the boot, once every namespace policy is gone. 1a,
-  1c, 1d and scenarios 2 to 7 run before it; 1a-2 repeats 1a just before
+  1c, 1d and scenarios 2 to 9 run before it; 1a-2 repeats 1a just before
   1b to show that the kernel is back to its no-policy path.
 - 1a, 1b and 1d open from a new, unregistered mount namespace; 1c from a
   namespace the benchmark registered, with the one rule in its policy and
@@ -118,6 +118,36 @@ judges nothing.
   keeps it, runs the check for an ungoverned task, which finds no policy.
   The benchmark runs as host root, exempt only from a refusal, so every
   check runs as for anyone.
+- 8 and 9 measure their two sides in turns, ABBA, each call timed alone:
+  drift during the run weighs on both alike.
+- 8: `crun --cgroup-manager=disabled run --no-pivot` (crun 1.8.1) of a
+  container that runs `/bin/true` in new pid, mount, uts and ipc
+  namespaces, timed from the fork to the wait; every container has a name
+  of its own. Its rootfs is an overlay of the busybox image layer of the
+  guest's ext4 disk, every file of which is hashed, and a tmpfs upper
+  directory. 8-hook's config adds the OCI hook (`tools/ima_ns`) at
+  createRuntime and the annotation that names a policy of three rules,
+  BPRM_CHECK, FILE_CHECK with MAY_READ and MMAP_CHECK with MAY_EXEC on
+  overlayfs, which the hook loads for the container's namespace; 8-bare's
+  config has neither. 3 runs of each per repetition, each after 100 ms of
+  idle time, untimed, for the last container's teardown. First, untimed,
+  a container that reads a file with a wrong hash must succeed without
+  the hook and fail with it. In a separate run, a hook that only reads
+  the state (`sha256sum`, spawned by crun in the hook's place) made the
+  run 1.123 times dearer by itself (13.23 against 11.78 million
+  instructions), and the OCI hook 1.019 times dearer than that one: what
+  8-hook costs is mostly that crun spawns a hook at all.
+- 9: the first open of a 1 MiB hashed file on the guest's ext4 disk
+  (9-ext4), and of the same file through an overlay whose lower layer is
+  its ext4 directory and whose upper directory is on tmpfs (9-ovl), in a
+  namespace whose policy appraises the file on ext4 (`fsmagic=0xef53`)
+  and on overlayfs (`fsmagic=0x794c7630`). As in 2, setting
+  `security.ima` again, untimed, resets the verdict before each open; the
+  overlay's verdict follows the ext4 inode's i_version, which ext4 keeps
+  when an xattr is set to the value it has, so a user xattr gets a new
+  value first, and `syncfs()` then commits the journal. Both sides open
+  the same ext4 inode, whose pages stay in the page cache: both hash from
+  cached pages, as 2 does on tmpfs. 2 opens of each per repetition.
 - Each measurement starts after one second of guest idle time, for
   deferred work to finish; `tsc=reliable` makes the guest clock the TSC.
 

@@ -42,9 +42,16 @@ kprobes=no
 [ -e $tracing/kprobe_events ] && kprobes=yes
 key=no
 [ -r /etc/keys/ima-test-priv.pem ] && key=yes
+# Scenario 8 runs crun with the OCI hook on the ext4 disk's image layer,
+# scenario 9 opens a file of that disk; without them they report why.
+crun=$(crun --version 2>/dev/null | sed -n '1s/^crun version //p' || true)
+[ -n "$crun" ] || crun=none
+disk=no
+grep -q '^[^ ]* /mnt/disk ext4 ' /proc/mounts && disk=yes
 
 args=()
 [ "$mode" = smoke ] && args=(-s)
 echo "# run-bench: $mode pass, kernel $(uname -r)," \
-	"clocksource $(cat $cs), kprobe events $kprobes, signing key $key"
+	"clocksource $(cat $cs), kprobe events $kprobes, signing key $key," \
+	"crun $crun, disk $disk"
 "$bench" "${args[@]}"

@@ -6,8 +6,11 @@
  * first-open hashing compares with the kernel's own sha256, what
  * registering a namespace and appraising an exec cost, with and without
  * many other namespaces alive, whether a signed file that policies with
- * different requirements share keeps its verdicts (scenarios 5 and 6), and
- * what the check of setns(2) into a governed namespace costs (scenario 7).
+ * different requirements share keeps its verdicts (scenarios 5 and 6),
+ * what the check of setns(2) into a governed namespace costs (scenario 7),
+ * what the OCI hook adds to `crun run` (scenario 8), and what a first open
+ * through overlayfs costs next to the same open on its ext4 lower layer
+ * (scenario 9).
  *
  * Meant for a guest run by QEMU TCG with -icount shift=0,sleep=off: the
  * guest clock then advances one nanosecond per instruction, so the
@@ -29,6 +32,11 @@
  * kernel's signature verifications with a kprobe through tracefs.  Without
  * the key or the kprobe they say why, and their goals are missed.
  *
+ * Scenario 8 runs crun, the OCI hook and the busybox image layer of the
+ * guest's ext4 disk (harness/make-disk-image.sh); scenario 9 needs that
+ * disk on /mnt/disk.  Without them they say why, and their goals are
+ * missed too.
+ *
  * The guest needs tsc=reliable for its clock to be the TSC: without it,
  * the kernel distrusts the TSCs of QEMU's two sockets and counts time in
  * jiffies, and the figures come out as multiples of 4 ms.
@@ -40,6 +48,7 @@
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 
 #include "common.h"
@@ -91,6 +100,57 @@
 /* Goal of 5-sigv: one verification per requirement set and content. */
 #define SIGV_LIMIT	2
 
+#define EXT4_MAGIC	0xef53
+#define EXT4_MAGIC_STR	"0xef53"
+#define OVL_MAGIC_STR	"0x794c7630"
+#define CGROUP2_MAGIC	0x63677270
+
+/*
+ * Scenario 8: `crun run` of a bundle whose rootfs is an overlay of the
+ * disk's image layer and a tmpfs upper directory, with and without the
+ * OCI hook, which gives the container's namespace RULES_CRUN.
+ */
+#define CRUN		"crun"
+#define OCI_HOOK	"/usr/libexec/ima-ns/ima-ns-oci-hook"
+#define LAYER_DIR	"/mnt/disk/layer/rootfs"
+#define CGROUP_DIR	"/sys/fs/cgroup"
+#define CRUN_DIR	BENCH_DIR "/crun"
+#define CRUN_BUNDLE	CRUN_DIR "/bundle"
+#define CRUN_ROOTFS	CRUN_BUNDLE "/rootfs"
+#define CRUN_UPPER	CRUN_DIR "/up"
+#define CRUN_WORK	CRUN_DIR "/wk"
+#define CRUN_POLICIES	CRUN_DIR "/policies"
+#define CRUN_POLICY	"web"
+#define CRUN_STDERR	CRUN_DIR "/stderr"
+#define CRUN_HOOK_CFG	CRUN_DIR "/hook.json"
+#define CRUN_BARE_CFG	CRUN_DIR "/bare.json"
+#define CRUN_HOOK_CHECK	CRUN_DIR "/hook-check.json"
+#define CRUN_BARE_CHECK	CRUN_DIR "/bare-check.json"
+#define RULES_CRUN	"appraise func=BPRM_CHECK fsmagic=" OVL_MAGIC_STR "\n" \
+			"appraise func=FILE_CHECK mask=MAY_READ fsmagic=" \
+			OVL_MAGIC_STR "\n" \
+			"appraise func=MMAP_CHECK mask=MAY_EXEC fsmagic=" \
+			OVL_MAGIC_STR "\n"
+/* Untimed, before each run: the last container's deferred teardown. */
+#define CRUN_SETTLE_US	100000
+
+/*
+ * Scenario 9: one hashed file on the ext4 disk, opened there and through
+ * an overlay whose lower layer is its directory, under RULES_FIRST.
+ */
+#define DISK_DIR	"/mnt/disk"
+#define DISK_BENCH_DIR	DISK_DIR "/tests/ima_ns_bench"
+#define DISK_FILE	DISK_BENCH_DIR "/first"
+#define DISK_BAD_FILE	DISK_BENCH_DIR "/bad"
+#define OVL_DIR		BENCH_DIR "/ovl"
+#define OVL_UPPER	OVL_DIR "/up"
+#define OVL_WORK	OVL_DIR "/wk"
+#define OVL_MERGED	OVL_DIR "/merged"
+#define OVL_FILE	OVL_MERGED "/first"
+#define OVL_BAD_FILE	OVL_MERGED "/bad"
+#define RULES_FIRST	"appraise fsmagic=" EXT4_MAGIC_STR " fowner=" OWNER_STR "\n" \
+			"appraise fsmagic=" OVL_MAGIC_STR " fowner=" OWNER_STR "\n"
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -128,6 +188,10 @@ enum {
 	S_SETNS_STOCK,		/* 7: no namespace policy exists */
 	S_SETNS_UNGOV,		/* 7: ungoverned namespaces, a policy exists */
 	S_SETNS_SAME,		/* 7: two namespaces under the same policy */
+	S_CRUN_BARE,		/* 8: crun run without the hook */
+	S_CRUN_HOOK,		/* 8: with the hook and RULES_CRUN */
+	S_FIRST_EXT4,		/* 9: first open on ext4 */
+	S_FIRST_OVL,		/* 9: the same file through overlayfs */
 	NR_SAMPLES
 };
 
@@ -160,6 +224,9 @@ struct config {
 	unsigned long cycle_iters;
 	unsigned long sigv_opens;
 	unsigned long setns_calls;
+	unsigned long crun_iters;
+	unsigned long first_iters;
+	size_t first_size;
 	unsigned long hash_iters[NR_SIZES];
 	size_t sizes[NR_SIZES];
 	unsigned int pops[NR_POPS];
@@ -175,6 +242,9 @@ static const struct config full_config = {
 	.cycle_iters = 20,
 	.sigv_opens = 1000,
 	.setns_calls = 2000,
+	.crun_iters = 3,
+	.first_iters = 2,
+	.first_size = 1 << 20,
 	.hash_iters = { 40, 4, 1 },
 	.sizes = { 4096, 1 << 20, 64 << 20 },
 	.pops = { 1, 100, 1000, 10000 },
@@ -190,6 +260,9 @@ static const struct config smoke_config = {
 	.cycle_iters = 3,
 	.sigv_opens = 20,
 	.setns_calls = 20,
+	.crun_iters = 1,
+	.first_iters = 1,
+	.first_size = 64 << 10,
 	.hash_iters = { 2, 1, 1 },
 	.sizes = { 4096, 64 << 10, 1 << 20 },
 	.pops = { 1, 2, 5, 10 },
@@ -351,6 +424,67 @@ static void measure_each(int idx, const char *id, const char *name,
 	sample_done(s);
 }
 
+/* One of the two operations measure_side_by_side() takes turns with. */
+struct side {
+	int idx;
+	const char *id;
+	const char *name;
+	int (*prep)(void *arg);	/* untimed, before each call; or NULL */
+	int (*op)(void *arg);
+	void *arg;
+};
+
+/* Runs @s's @prep, untimed, then @op; returns the time @op took. */
+static unsigned long long timed_call(const struct side *s)
+{
+	unsigned long long start;
+
+	if (s->prep)
+		check(s->prep(s->arg), s->name);
+	start = now_ns();
+	check(s->op(s->arg), s->name);
+	return now_ns() - start;
+}
+
+/*
+ * Measures two operations in the same run, taking turns: the calls of
+ * @sides[0] and @sides[1] alternate, ABBA ABBA..., so that whatever drifts
+ * during the run weighs on both alike, after a warm-up of a tenth of
+ * @iters each.  Every call is timed alone, after its side's @prep; a
+ * repetition's figure for a side is the mean of its @iters calls, as in
+ * measure().
+ */
+static void measure_side_by_side(const struct side *sides,
+				 unsigned long iters, int reps)
+{
+	unsigned long i, warm = iters / 10 + 1;
+	unsigned long long total[2];
+	struct sample *s[2];
+	int r, k, turn;
+
+	for (k = 0; k < 2; k++)
+		s[k] = sample_start(sides[k].idx, sides[k].id, sides[k].name,
+				    iters);
+	for (i = 0; i < warm; i++)
+		for (k = 0; k < 2; k++)
+			timed_call(&sides[k]);
+	for (r = 0; r < reps && r < MAX_REPS; r++) {
+		total[0] = 0;
+		total[1] = 0;
+		for (i = 0; i < iters; i++)
+			for (turn = 0; turn < 2; turn++) {
+				k = (r + i + turn) % 2;
+				total[k] += timed_call(&sides[k]);
+			}
+		for (k = 0; k < 2; k++) {
+			s[k]->ns[r] = (double)total[k] / iters;
+			s[k]->reps++;
+		}
+	}
+	for (k = 0; k < 2; k++)
+		sample_done(s[k]);
+}
+
 /* Records that samples[@idx] could not be measured, and why. */
 static void skip_sample(int idx, const char *id, const char *name,
 			const char *why)
@@ -428,6 +562,32 @@ static int spawn_wait(char *const argv[])
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return -EIO;
+}
+
+/*
+ * Runs @argv with stdin and stdout on /dev/null and stderr in the file
+ * @err; returns its exit status, 128 + the signal that ended it, or -errno.
+ */
+static int spawn_status(char *const argv[], const char *err)
+{
+	posix_spawn_file_actions_t actions;
+	int status, ret;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&actions, 2, err,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ret = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (ret)
+		return -ret;
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 static int exec_tiny(void *path)
@@ -1105,6 +1265,362 @@ static int setns_scenario(void *rules)
 	return 0;
 }
 
+/* --- Scenario 8: crun run, with and without the OCI hook --------------- */
+
+#define CRUN_BARE_ID	"8-bare"
+#define CRUN_BARE_NAME	"crun run of a container that exits at once, no hook"
+#define CRUN_HOOK_ID	"8-hook"
+#define CRUN_HOOK_NAME	"same, OCI hook and a 3-rule namespace policy"
+
+/* What the hook entry of a config adds: the policy CRUN_POLICY. */
+#define CRUN_HOOK_JSON							\
+	"\"annotations\":{\"org.kernel.ima.namespace.policy\":\""		\
+	CRUN_POLICY "\"},"						\
+	"\"hooks\":{\"createRuntime\":[{\"path\":\"" OCI_HOOK "\","		\
+	"\"args\":[\"ima-ns-oci-hook\",\"--policy-dir=" CRUN_POLICIES "\"]}]},"
+/* The check container exits with CRUN_DENIED if it cannot read /bad. */
+#define CRUN_DENIED	42
+#define CRUN_CHECK_ARGS	"\"/bin/sh\",\"-c\",\"cat /bad || exit 42\""
+
+static void skip_crun(const char *why)
+{
+	skip_sample(S_CRUN_BARE, CRUN_BARE_ID, CRUN_BARE_NAME, why);
+	skip_sample(S_CRUN_HOOK, CRUN_HOOK_ID, CRUN_HOOK_NAME, why);
+}
+
+/* Prints what crun and its container wrote on stderr in the last run. */
+static void show_crun_stderr(void)
+{
+	static char buf[4096];
+	char *line, *save;
+
+	if (read_file(CRUN_STDERR, buf, sizeof(buf)) <= 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("# bench: crun: %s\n", line);
+}
+
+/*
+ * Runs a container of CRUN_BUNDLE with the config file @config, under a
+ * name no other run had; returns crun's status, as spawn_status().
+ */
+static int crun_status(const char *config)
+{
+	static unsigned long runs;
+	char name[64], config_opt[128];
+	char *argv[] = { CRUN, "--cgroup-manager=disabled", "run",
+			 "--no-pivot", "--bundle=" CRUN_BUNDLE, config_opt,
+			 name, NULL };
+
+	snprintf(name, sizeof(name), "imans-bench-%d-%lu", getpid(), ++runs);
+	snprintf(config_opt, sizeof(config_opt), "--config=%s", config);
+	return spawn_status(argv, CRUN_STDERR);
+}
+
+/* The timed call: `crun run`, from the fork to the wait. */
+static int crun_run(void *config)
+{
+	int status = crun_status(config);
+
+	if (status)
+		show_crun_stderr();
+	return status < 0 ? status : status ? -EIO : 0;
+}
+
+/*
+ * Untimed, before each run: lets the last container's deferred teardown
+ * (its namespaces, its policy, RCU callbacks) finish.  An idle guest's
+ * clock jumps to its next timer, so this costs no real time.
+ */
+static int crun_settle(void *unused)
+{
+	(void)unused;
+	return usleep(CRUN_SETTLE_US) ? -errno : 0;
+}
+
+/*
+ * Writes the OCI config @path of a container that runs @args (JSON
+ * strings) in new pid, mount, uts and ipc namespaces; with @hook, the
+ * createRuntime hook gives its mount namespace the policy CRUN_POLICY.
+ */
+static int write_crun_config(const char *path, const char *args, bool hook)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fputs("{\"ociVersion\":\"1.0.2\",\n", f);
+	fputs("\"process\":{\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},\n", f);
+	fprintf(f, "\t\"args\":[%s],\n", args);
+	fputs("\t\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"/\"},\n", f);
+	fputs("\"root\":{\"path\":\"rootfs\"},\"hostname\":\"c1\",\n", f);
+	fputs("\"mounts\":[\n", f);
+	fputs("\t{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},\n", f);
+	fputs("\t{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\n", f);
+	fputs("\t \"options\":[\"nosuid\",\"mode=755\"]}],\n", f);
+	if (hook)
+		fputs(CRUN_HOOK_JSON "\n", f);
+	fputs("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},\n", f);
+	fputs("\t{\"type\":\"uts\"},{\"type\":\"ipc\"}]}}\n", f);
+	return fclose(f) ? -errno : 0;
+}
+
+/* crun wants a cgroup2 hierarchy, even with --cgroup-manager=disabled. */
+static int mount_cgroup2(void)
+{
+	struct statfs sf;
+
+	if (!statfs(CGROUP_DIR, &sf) && sf.f_type == CGROUP2_MAGIC)
+		return 0;
+	return mount("cgroup2", CGROUP_DIR, "cgroup2", 0, NULL) ? -errno : 0;
+}
+
+/*
+ * Scenario 8, in a mount namespace of its own, not registered, where the
+ * bundle's overlay (and cgroup2, if the guest had none) are mounted and
+ * end with it.  The rootfs is an overlay of the disk's image layer, every
+ * file of which is hashed, and a tmpfs upper directory that holds /bad,
+ * with a wrong hash.  Both configs run /bin/true: 8-hook's with the hook
+ * and the annotation, 8-bare's without.  Untimed check first: a container
+ * that reads /bad can without the hook and cannot with it.
+ */
+static int crun_scenario(void *unused)
+{
+	static const char * const dirs[] = { CRUN_DIR, CRUN_BUNDLE,
+		CRUN_ROOTFS, CRUN_UPPER, CRUN_WORK, CRUN_POLICIES };
+	static const char bad[] = "not what security.ima says\n";
+	const struct side sides[] = {
+		{ S_CRUN_BARE, CRUN_BARE_ID, CRUN_BARE_NAME, crun_settle,
+		  crun_run, CRUN_BARE_CFG },
+		{ S_CRUN_HOOK, CRUN_HOOK_ID, CRUN_HOOK_NAME, crun_settle,
+		  crun_run, CRUN_HOOK_CFG },
+	};
+	char why[128];
+	int status;
+	size_t i;
+
+	(void)unused;
+	if (access(OCI_HOOK, X_OK)) {
+		skip_crun("no OCI hook " OCI_HOOK " (make tools)");
+		return 0;
+	}
+	if (access(LAYER_DIR "/bin/true", F_OK)) {
+		skip_crun("no image layer in " LAYER_DIR " (harness/make-disk-image.sh)");
+		return 0;
+	}
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("a mount namespace for crun", errno);
+	status = mount_cgroup2();
+	if (status) {
+		snprintf(why, sizeof(why), "cannot mount cgroup2 on %s: %s",
+			 CGROUP_DIR, strerror(-status));
+		skip_crun(why);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdir(dirs[i], 0755) && errno != EEXIST)
+			die(dirs[i], errno);
+	check(make_file(CRUN_UPPER "/bad", bad, strlen(bad), 0, 0644),
+	      "create the container's /bad");
+	check(set_ima_hash(CRUN_UPPER "/bad", bad, strlen(bad),
+			   IMA_ALGO_SHA256, true), "hash the container's /bad");
+	check(make_file(CRUN_POLICIES "/" CRUN_POLICY ".policy", RULES_CRUN,
+			strlen(RULES_CRUN), 0, 0644), "write the policy file");
+	if (mount("overlay", CRUN_ROOTFS, "overlay", 0,
+		  "lowerdir=" LAYER_DIR ",upperdir=" CRUN_UPPER
+		  ",workdir=" CRUN_WORK))
+		die("mount the container's overlay", errno);
+	check(write_crun_config(CRUN_BARE_CFG, "\"/bin/true\"", false),
+	      "write " CRUN_BARE_CFG);
+	check(write_crun_config(CRUN_HOOK_CFG, "\"/bin/true\"", true),
+	      "write " CRUN_HOOK_CFG);
+	check(write_crun_config(CRUN_BARE_CHECK, CRUN_CHECK_ARGS, false),
+	      "write " CRUN_BARE_CHECK);
+	check(write_crun_config(CRUN_HOOK_CHECK, CRUN_CHECK_ARGS, true),
+	      "write " CRUN_HOOK_CHECK);
+
+	status = crun_status(CRUN_BARE_CHECK);
+	if (status) {
+		show_crun_stderr();
+		if (status < 0)
+			snprintf(why, sizeof(why), "cannot run %s: %s", CRUN,
+				 strerror(-status));
+		else
+			snprintf(why, sizeof(why),
+				 "crun run fails without the hook (status %d)",
+				 status);
+		skip_crun(why);
+		return 0;
+	}
+	status = crun_status(CRUN_HOOK_CHECK);
+	if (!status)
+		die("the hook's policy lets the container read a bad hash",
+		    EPERM);
+	if (status != CRUN_DENIED) {
+		show_crun_stderr();
+		snprintf(why, sizeof(why),
+			 "crun run fails with the OCI hook (status %d)", status);
+		skip_crun(why);
+		return 0;
+	}
+	measure_side_by_side(sides, cfg->crun_iters, cfg->reps);
+	return 0;
+}
+
+static void bench_crun(void)
+{
+	in_child(crun_scenario, NULL, "8");
+	if (wait_no_ns_policy())
+		die("the containers' policies stay after their end", EBUSY);
+}
+
+/* --- Scenario 9: a first open through overlayfs ----------------------- */
+
+#define FIRST_EXT4_ID	"9-ext4"
+#define FIRST_OVL_ID	"9-ovl"
+#define FIRST_OVL_NAME	"same, through overlayfs (that ext4 directory lower, tmpfs upper)"
+#define FIRST_GEN_XATTR	"user.ima_ns_bench"
+
+struct first_open {
+	const char *path;	/* what is opened: DISK_FILE or OVL_FILE */
+	int disk;		/* DISK_BENCH_DIR, for syncfs() */
+	unsigned char xattr[2 + SHA256_LEN];	/* DISK_FILE's security.ima */
+	char ext4_name[96];
+};
+
+/*
+ * Makes IMA forget both verdicts of DISK_FILE.  Setting security.ima again
+ * resets the ext4 inode's, through the setxattr hook; the overlay inode's
+ * goes when IMA sees that the i_version of the ext4 inode under it
+ * changed, but ext4 keeps it when an xattr is set to the value it has:
+ * a new value of FIRST_GEN_XATTR changes it.  syncfs() then commits the
+ * journal, so that the commit does not run in the timed open.
+ */
+static int reset_first(void *data)
+{
+	struct first_open *f = data;
+	char gen[24];
+	int len = snprintf(gen, sizeof(gen), "%llu", now_ns());
+
+	if (setxattr(DISK_FILE, FIRST_GEN_XATTR, gen, len, 0) ||
+	    setxattr(DISK_FILE, "security.ima", f->xattr, sizeof(f->xattr), 0) ||
+	    syncfs(f->disk))
+		return -errno;
+	return 0;
+}
+
+static int open_first(void *data)
+{
+	struct first_open *f = data;
+
+	return try_open(f->path);
+}
+
+/*
+ * Scenario 9, in a namespace registered with RULES_FIRST, which appraises
+ * the benchmark's files on ext4 and on overlayfs: the overlay, mounted in
+ * that namespace, stacks a tmpfs upper directory on DISK_BENCH_DIR.  Both
+ * sides open the same ext4 inode, whose pages stay in the page cache, and
+ * differ only in the path.  Checked first: both deny a bad hash, and the
+ * overlay's verdict follows a change of security.ima on ext4.
+ */
+static int first_governed(void *data)
+{
+	static const char * const dirs[] = { OVL_DIR, OVL_UPPER, OVL_WORK,
+					     OVL_MERGED };
+	struct first_open *f = data;
+	struct first_open ovl = *f;
+	const struct side sides[] = {
+		{ S_FIRST_EXT4, FIRST_EXT4_ID, f->ext4_name, reset_first,
+		  open_first, f },
+		{ S_FIRST_OVL, FIRST_OVL_ID, FIRST_OVL_NAME, reset_first,
+		  open_first, &ovl },
+	};
+	unsigned char wrong[sizeof(f->xattr)];
+	size_t i;
+
+	ovl.path = OVL_FILE;
+	enter_policy(RULES_FIRST);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdir(dirs[i], 0755) && errno != EEXIST)
+			die(dirs[i], errno);
+	if (mount("overlay", OVL_MERGED, "overlay", 0,
+		  "lowerdir=" DISK_BENCH_DIR ",upperdir=" OVL_UPPER
+		  ",workdir=" OVL_WORK))
+		die("mount the overlay on " DISK_BENCH_DIR, errno);
+	if (try_open(DISK_BAD_FILE) != -EACCES ||
+	    try_open(OVL_BAD_FILE) != -EACCES)
+		die("the rules do not deny a bad hash on ext4 and overlayfs",
+		    EPERM);
+	check(try_open(OVL_FILE), "open the hashed file through the overlay");
+	memcpy(wrong, f->xattr, sizeof(wrong));
+	wrong[2] ^= 1;
+	if (setxattr(DISK_FILE, "security.ima", wrong, sizeof(wrong), 0))
+		die("set security.ima", errno);
+	if (try_open(OVL_FILE) != -EACCES)
+		die("the overlay keeps its verdict after security.ima changed",
+		    EPERM);
+	check(reset_first(f), "set security.ima again");
+	check(try_open(DISK_FILE), "open the hashed file on ext4");
+	check(try_open(OVL_FILE), "open the hashed file through the overlay");
+	measure_side_by_side(sides, cfg->first_iters, cfg->reps);
+	/* An overlay verdict that stayed would make a cheap "first" open. */
+	if (!smoke &&
+	    samples[S_FIRST_OVL].med < samples[S_FIRST_EXT4].med / 2)
+		die("9-ovl: the overlay's opens did not hash", EINVAL);
+	return 0;
+}
+
+static void bench_first_open(void)
+{
+	static const char bad[] = "not what security.ima says\n";
+	struct first_open f = { .path = DISK_FILE };
+	size_t i, size = cfg->first_size;
+	char sz[24], id[24], why[128];
+	unsigned char *data;
+	struct statfs sf;
+
+	size_names(size, sz, id, sizeof(sz));
+	snprintf(f.ext4_name, sizeof(f.ext4_name),
+		 "first open (hashing), %s, ext4, namespace rules", sz);
+	if (statfs(DISK_DIR, &sf) || sf.f_type != EXT4_MAGIC) {
+		snprintf(why, sizeof(why),
+			 "no ext4 on %s (harness/make-disk-image.sh)", DISK_DIR);
+		skip_sample(S_FIRST_EXT4, FIRST_EXT4_ID, f.ext4_name, why);
+		skip_sample(S_FIRST_OVL, FIRST_OVL_ID, FIRST_OVL_NAME, why);
+		return;
+	}
+	data = malloc(size);
+	if (!data)
+		die("malloc", ENOMEM);
+	for (i = 0; i < size; i++)
+		data[i] = (i * 2654435761u) >> 24;
+	if (mkdir(DISK_BENCH_DIR, 0755) && errno != EEXIST)
+		die("mkdir " DISK_BENCH_DIR, errno);
+	check(make_file(DISK_FILE, data, size, OWNER_BENCH, 0644),
+	      "create " DISK_FILE);
+	f.xattr[0] = IMA_XATTR_DIGEST_NG;
+	f.xattr[1] = IMA_ALGO_SHA256;
+	check(kernel_digest("sha256", data, size, f.xattr + 2, SHA256_LEN),
+	      "AF_ALG sha256");
+	check(make_file(DISK_BAD_FILE, bad, strlen(bad), OWNER_BENCH, 0644),
+	      "create " DISK_BAD_FILE);
+	check(set_ima_hash(DISK_BAD_FILE, bad, strlen(bad), IMA_ALGO_SHA256,
+			   true), "hash " DISK_BAD_FILE);
+	f.disk = open(DISK_BENCH_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (f.disk < 0)
+		die("open " DISK_BENCH_DIR, errno);
+	check(reset_first(&f), "hash " DISK_FILE);
+	in_child(first_governed, &f, "9");
+	close(f.disk);
+	unlink(DISK_FILE);
+	unlink(DISK_BAD_FILE);
+	rmdir(DISK_BENCH_DIR);
+	free(data);
+}
+
 /* --- 1(a), 1(b) and 1(d): ungoverned opens ------------------------------ */
 
 struct open_job {
@@ -1383,6 +1899,10 @@ static const struct row rows[] = {
 	{ S_SETNS_UNGOV, S_SETNS_STOCK, 0, NULL },
 	{ S_SETNS_SAME, S_SETNS_STOCK, 1.05, "≤ 1.05" },
 	{ S_SETNS_SAME, S_SETNS_UNGOV, 0, NULL },
+	{ S_CRUN_BARE, -1, 0, NULL },
+	{ S_CRUN_HOOK, S_CRUN_BARE, 1.10, "≤ 1.10" },
+	{ S_FIRST_EXT4, -1, 0, NULL },
+	{ S_FIRST_OVL, S_FIRST_EXT4, 1.05, "≤ 1.05" },
 };
 
 #define NR_ROWS	ARRAY_SIZE(rows)
@@ -1648,6 +2168,8 @@ int main(int argc, char **argv)
 		"same + register + 3-rule policy + teardown",
 		cfg->cycle_iters, cfg->reps, NULL, ns_cycle, &policy);
 	bench_registered();
+	bench_crun();
+	bench_first_open();
 	bench_ungoverned(S_OPEN_NONE_AGAIN, "1a-2",
 			 "open+read 4 KiB+close, no policy, again after 1(d)", 0);
 
