@@ -13,7 +13,7 @@
 #define OWNER_OVL_GLOBAL	71460
 #define RULE_OVL_GLOBAL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71460\n"
 #define RULE_OVL_EXEC	"appraise func=BPRM_CHECK fsmagic=" OVL_MAGIC_STR \
-			" fowner=71452\n"
+			" fowner=71454\n"
 #define RULE_OVL_MMAP	"appraise func=MMAP_CHECK mask=MAY_EXEC fsmagic=" \
 			OVL_MAGIC_STR " fowner=71454\n"
 #define SCRIPT		"#!/bin/sh\nexit 7\n"
@@ -30,15 +30,18 @@ struct layers {
 	bool made;
 };
 
-/* Makes the layers, named after @tag, and mounts the overlay; -errno. */
-static int layers_mount(struct layers *l, const char *tag)
+/*
+ * Makes the layers, named after @tag, and mounts the overlay with the
+ * mount options @extra (may be NULL) too; returns 0 or -errno.
+ */
+static int layers_mount(struct layers *l, const char *tag, const char *extra)
 {
 	snprintf(l->lower, sizeof(l->lower), FS_DISK_TESTS "/%s.%d", tag,
 		 getpid());
 	snprintf(l->merged, sizeof(l->merged), "/tmp/%s.%d", tag, getpid());
 	snprintf(l->upper, sizeof(l->upper), "%s.upper", l->merged);
 	l->made = true;
-	return mount_test_overlay(l->lower, l->merged);
+	return mount_test_overlay(l->lower, l->merged, extra);
 }
 
 static void layers_unmount(struct layers *l)
@@ -106,21 +109,27 @@ static int expect_hash_of(const char *path, const char *data)
 }
 
 /*
- * Opens @path with O_WRONLY | O_TRUNC, writes NEW_CONTENT and closes it.
- * Returns 0, or the -errno of the failing step.
+ * The setup of the "overlay" and "truncate" fixtures: an overlay mounted
+ * in the host's namespace with the options @extra, then the test's
+ * process in a registered mount namespace copied from it, under @rules.
  */
-static int rewrite_truncating(const char *path)
+static void enter_overlay_ns(struct __test_metadata *_metadata,
+			     struct layers *l, const char *extra,
+			     const char *rules, unsigned int *nsid,
+			     int *host_ns, int *ns_fd, int *kmsg)
 {
-	size_t len = strlen(NEW_CONTENT);
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int err;
 
-	if (fd < 0)
-		return -errno;
-	if (write(fd, NEW_CONTENT, len) != (ssize_t)len) {
-		close(fd);
-		return -EIO;
-	}
-	return close(fd) ? -errno : 0;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	if (!fs_disk_is_ext4())
+		SKIP(return, "needs an ext4 file system on " FS_DISK);
+	err = layers_mount(l, "ima_ns_ovl", extra);
+	if (err == -ENODEV)
+		SKIP(return, "needs overlayfs");
+	ASSERT_EQ(0, err);
+	enter_test_ns(_metadata, nsid, host_ns, ns_fd, kmsg);
+	ASSERT_EQ(0, load_policy(*nsid, rules));
 }
 
 FIXTURE(overlay) {
@@ -128,6 +137,7 @@ FIXTURE(overlay) {
 	struct ovl_file f;
 	unsigned int nsid;
 	int host_ns;
+	int ns_fd;
 	int kmsg;
 };
 
@@ -135,34 +145,30 @@ FIXTURE_SETUP(overlay)
 {
 	memset(&self->l, 0, sizeof(self->l));
 	self->nsid = 0;
-	self->host_ns = -1;
-	self->kmsg = -1;
-	if (!ima_ns_available())
-		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	if (!fs_disk_is_ext4())
-		SKIP(return, "needs an ext4 file system on " FS_DISK);
-	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovl"));
+	enter_overlay_ns(_metadata, &self->l, NULL, RULE_OVL, &self->nsid,
+			 &self->host_ns, &self->ns_fd, &self->kmsg);
 	ovl_file(&self->l, "file", &self->f);
-	self->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, self->host_ns);
-	/* The overlay was mounted in the host namespace; the test is not. */
-	self->nsid = enter_registered_ns();
-	ASSERT_NE(0, self->nsid);
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL));
-	self->kmsg = kmsg_open();
-	ASSERT_LE(0, self->kmsg);
 }
 
 FIXTURE_TEARDOWN_PARENT(overlay)
 {
 	layers_unmount(&self->l);
+	if (self->nsid)
+		expect_ns_freed(_metadata, self->nsid);
 }
 
 TEST_F(overlay, intact_lower_file_opens)
 {
+	struct ovl_file bad;
+
+	ovl_file(&self->l, "bad", &bad);
 	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
 				true));
+	ASSERT_EQ(0, make_lower(&self->l, "bad", CONTENT, OWNER_NS, 0644,
+				false));
 	EXPECT_EQ(0, expect_content(self->f.merged, CONTENT));
+	/* The rule is in force: a file with a wrong hash beside it fails. */
+	EXPECT_EQ(-EACCES, try_open(bad.merged));
 	/* Reading copies nothing up. */
 	EXPECT_EQ(-1, access(self->f.upper, F_OK));
 }
@@ -289,11 +295,14 @@ TEST_F(overlay, exec_intact_and_tampered)
 	struct ovl_file bad;
 
 	ovl_file(&self->l, "bad", &bad);
-	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_NS, 0755,
+	/* Owned by OWNER_OTHER, which only the BPRM_CHECK rule names. */
+	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_OTHER, 0755,
 				true));
-	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_NS, 0755,
+	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_OTHER, 0755,
 				false));
 	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_EXEC));
+	/* Reading is not covered; executing is. */
+	EXPECT_EQ(0, try_open(bad.merged));
 	EXPECT_EQ(7, exec_status(self->f.merged));
 	EXPECT_EQ(100 + EACCES, exec_status(bad.merged));
 }
@@ -375,13 +384,96 @@ TEST_F(overlay, whiteout_hides_and_keeps_image)
 	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
 }
 
-TEST_F(overlay, truncating_rewrite_of_image_file)
+/*
+ * Truncating opens of a file of the image layer, as `echo ... > file` and
+ * editors do: each variant opens with other flags, or on another state of
+ * the overlay.  The open is appraised on the content the file had, and a
+ * refused one changes nothing.
+ */
+FIXTURE(truncate) {
+	struct layers l;
+	struct ovl_file f;
+	unsigned int nsid;
+	int host_ns;
+	int ns_fd;
+	int kmsg;
+};
+
+FIXTURE_VARIANT(truncate) {
+	int flags;		/* of the truncating open */
+	const char *mount_opts;	/* more overlay mount options, or NULL */
+	bool meta_copied_up;	/* chmod first: a metadata-only copy-up */
+	bool copied_up;		/* an appraised writer copied it up first */
+};
+
+FIXTURE_VARIANT_ADD(truncate, wronly) { O_WRONLY | O_TRUNC };
+FIXTURE_VARIANT_ADD(truncate, rdwr) { O_RDWR | O_TRUNC };
+FIXTURE_VARIANT_ADD(truncate, creat) { O_WRONLY | O_CREAT | O_TRUNC };
+FIXTURE_VARIANT_ADD(truncate, metacopy) {
+	O_WRONLY | O_TRUNC, "metacopy=on", true, false };
+FIXTURE_VARIANT_ADD(truncate, copied_up) {
+	O_WRONLY | O_TRUNC, NULL, false, true };
+
+FIXTURE_SETUP(truncate)
+{
+	memset(&self->l, 0, sizeof(self->l));
+	self->nsid = 0;
+	enter_overlay_ns(_metadata, &self->l, variant->mount_opts, RULE_OVL,
+			 &self->nsid, &self->host_ns, &self->ns_fd,
+			 &self->kmsg);
+	ovl_file(&self->l, "file", &self->f);
+}
+
+FIXTURE_TEARDOWN_PARENT(truncate)
+{
+	layers_unmount(&self->l);
+	if (self->nsid)
+		expect_ns_freed(_metadata, self->nsid);
+}
+
+/* Brings the file to the variant's state; 0 or -errno. */
+static int prepare_state(const FIXTURE_VARIANT(truncate) * variant,
+			 const struct ovl_file *f)
+{
+	int fd;
+
+	if (variant->meta_copied_up && chmod(f->merged, 0640))
+		return -errno;
+	if (variant->copied_up) {
+		fd = open(f->merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	return 0;
+}
+
+/*
+ * Opens @path with @flags, writes NEW_CONTENT and closes it.  Returns 0,
+ * or the -errno of the failing step.
+ */
+static int rewrite_with(const char *path, int flags)
+{
+	size_t len = strlen(NEW_CONTENT);
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, NEW_CONTENT, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+TEST_F(truncate, rewrite_of_image_file)
 {
 	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	/* As `echo ... > file` does: open(O_WRONLY | O_TRUNC), write. */
-	ASSERT_EQ(0, rewrite_truncating(self->f.merged));
+	ASSERT_EQ(0, prepare_state(variant, &self->f));
+	ASSERT_EQ(0, rewrite_with(self->f.merged, variant->flags));
 	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+	/* The upper copy carries the hash of its new content. */
 	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
 	EXPECT_EQ(0, expect_content(self->f.lower, CONTENT));
 }
@@ -395,11 +487,13 @@ static int stat_size(void *path)
 	return st.st_size == strlen(CONTENT) ? 0 : 201;
 }
 
-TEST_F(overlay, refused_truncating_open_keeps_content)
+TEST_F(truncate, refused_open_keeps_content)
 {
 	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
 				false));
-	EXPECT_EQ(-EACCES, rewrite_truncating(self->f.merged));
+	/* Preparing the state may itself be refused: it opens the file. */
+	prepare_state(variant, &self->f);
+	EXPECT_EQ(-EACCES, rewrite_with(self->f.merged, variant->flags));
 	/* A refused open changes nothing the host sees through the overlay. */
 	EXPECT_EQ(0, as_host(self->host_ns, stat_size, self->f.merged));
 	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->f.merged));
@@ -423,7 +517,7 @@ FIXTURE_SETUP(overlay_global)
 		SKIP(return, "needs ima_appraise=enforce or enforce_ns");
 	if (!fs_disk_is_ext4())
 		SKIP(return, "needs an ext4 file system on " FS_DISK);
-	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovlg"));
+	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovlg", NULL));
 	ovl_file(&self->l, "file", &self->f);
 	/* Rules of the global policy stay: a second copy changes nothing. */
 	ASSERT_EQ(0, load_rules(IMA_DIR "/policy", RULE_OVL_GLOBAL));
@@ -438,7 +532,7 @@ TEST_F(overlay_global, truncating_rewrite_of_image_file)
 {
 	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
 				0644, true));
-	ASSERT_EQ(0, rewrite_truncating(self->f.merged));
+	ASSERT_EQ(0, rewrite_with(self->f.merged, O_WRONLY | O_TRUNC));
 	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
 	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
 }
@@ -447,7 +541,7 @@ TEST_F(overlay_global, refused_truncating_open_keeps_content)
 {
 	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
 				0644, false));
-	EXPECT_EQ(-EACCES, rewrite_truncating(self->f.merged));
+	EXPECT_EQ(-EACCES, rewrite_with(self->f.merged, O_WRONLY | O_TRUNC));
 	EXPECT_EQ(0, stat_size(self->f.merged));
 }
 

@@ -184,16 +184,18 @@ static inline bool fs_disk_is_ext4(void)
 /*
  * Makes the lower layer @lower, @merged, and next to it the upper layer
  * @merged.upper and the work directory @merged.work, then mounts the
- * overlay on @merged.  Returns 0 or -errno.
+ * overlay on @merged, with the mount options @extra (may be NULL) too.
+ * Returns 0 or -errno.
  */
-static inline int mount_test_overlay(const char *lower, const char *merged)
+static inline int mount_test_overlay(const char *lower, const char *merged,
+				     const char *extra)
 {
-	char upper[80], work[80], opts[256];
+	char upper[80], work[80], opts[320];
 
 	snprintf(upper, sizeof(upper), "%s.upper", merged);
 	snprintf(work, sizeof(work), "%s.work", merged);
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
-		 lower, upper, work);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s%s%s",
+		 lower, upper, work, extra ? "," : "", extra ?: "");
 	if (mkdir(lower, 0755) || mkdir(upper, 0755) || mkdir(work, 0755) ||
 	    mkdir(merged, 0755))
 		return -errno;
@@ -251,7 +253,7 @@ FIXTURE_SETUP(fs)
 	snprintf(self->src, sizeof(self->src), "%s/file", self->src_dir);
 
 	if (overlay) {
-		err = mount_test_overlay(self->src_dir, self->dir);
+		err = mount_test_overlay(self->src_dir, self->dir, NULL);
 		if (err)
 			remove_fs_test_dirs(self->dir, self->src_dir, true);
 		if (err == -ENODEV)
