@@ -14,7 +14,7 @@ out=${1:?usage: make-disk-image.sh OUT.ext4}
 size_mib=${DISK_IMAGE_MIB:-48}
 here=$(dirname "$(realpath "$0")")
 export PATH=$PATH:/usr/sbin:/sbin
-for t in mkfs.ext4 debugfs busybox sha256sum; do
+for t in mkfs.ext4 debugfs e2fsck busybox openssl; do
 	command -v "$t" >/dev/null ||
 		{ echo "make-disk-image: $t not installed (make deps)" >&2; exit 1; }
 done
@@ -29,8 +29,9 @@ fi
 
 mkdir -p "$(dirname "$out")"
 stage=$(mktemp -d "$out.stage.XXXXXX")
+vals=$(mktemp -d "$out.values.XXXXXX")
 cmds=$(mktemp "$out.debugfs.XXXXXX")
-trap 'rm -rf "$stage" "$cmds" "$out.tmp"' EXIT
+trap 'rm -rf "$stage" "$vals" "$cmds" "$out.tmp"' EXIT
 
 # The layer: what `crun run` finds in its rootfs before the overlay.
 root=$stage/layer/rootfs
@@ -60,16 +61,15 @@ mkfs.ext4 -q -F -L imans-disk -b 4096 -I 256 -E root_owner=0:0 \
 while IFS= read -r -d '' f; do
 	rel=/${f#"$stage"/}
 	printf 'set_inode_field %s uid 0\nset_inode_field %s gid 0\n' "$rel" "$rel"
-done < <(find "$stage" -mindepth 1 ! -type l -print0) >"$cmds"
+done < <(find "$stage" -mindepth 1 -print0) >"$cmds"
 n=0
 while IFS= read -r -d '' f; do
 	n=$((n + 1))
-	{ printf '\x04\x04'; openssl dgst -sha256 -binary "$f"; } >"$stage.$n.ima"
-	printf 'ea_set -f %s %s security.ima\n' "$stage.$n.ima" "/${f#"$stage"/}"
+	{ printf '\x04\x04'; openssl dgst -sha256 -binary "$f"; } >"$vals/$n"
+	printf 'ea_set -f %s %s security.ima\n' "$vals/$n" "/${f#"$stage"/}"
 done < <(find "$root" -type f -print0) >>"$cmds"
 # debugfs exits 0 whatever a command did: any message is a failure.
 errs=$(debugfs -w -f "$cmds" "$out.tmp" 2>&1 >/dev/null | grep -v '^debugfs [0-9]' || true)
-rm -f "$stage".*.ima
 if [ -n "$errs" ]; then
 	echo "make-disk-image: debugfs failed:" >&2
 	echo "$errs" >&2

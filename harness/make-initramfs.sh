@@ -115,7 +115,7 @@ disk=${IMA_TEST_DISK:-$here/../build/disk/disk.ext4}
 if [ -s "$disk" ]; then
 	add_file /images/disk.ext4 "$disk" 0644
 else
-	echo "make-initramfs: no disk image at $disk (harness/make-disk-image.sh): the ext4 and overlayfs tests will fail" >&2
+	echo "make-initramfs: no disk image at $disk (harness/make-disk-image.sh): the guest test job will refuse to run" >&2
 fi
 # The OCI hook (tools/ima_ns, make tools), where hooks.d says it is.
 hook=${IMA_NS_HOOK:-$here/../build/tools/ima-ns-oci-hook}

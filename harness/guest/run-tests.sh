@@ -25,6 +25,13 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
+# The ext4 and overlayfs variants skip without the disk that init mounts
+# on /mnt/disk; in a make check boot that must fail, not pass as skips.
+if ! grep -q '^[^ ]* /mnt/disk ext4 ' /proc/mounts; then
+	echo "run-tests: no ext4 file system on /mnt/disk (harness/make-disk-image.sh, guest init)" >&2
+	exit 1
+fi
+
 progs=()
 if [ -f "$dir/kselftest-list.txt" ]; then
 	while IFS=: read -r _ prog; do
