@@ -8,7 +8,10 @@
  * org.kernel.ima.namespace.policy names a policy, <policy-dir>/<NAME>.policy.
  * The hook registers the mount namespace of the container's process with
  * IMA (<ima-dir>/namespaces) and loads the policy's rules into
- * <ima-dir>/mntns:<id>/policy, one rule per write(2).
+ * <ima-dir>/mntns:<id>/policy, one rule per write(2).  The kernel parses
+ * each write as one rule, stages it, and commits the batch at close, or
+ * drops it if any write failed; close(2) cannot report which, so the hook
+ * reads the rules back where the kernel allows it.
  *
  * Every failure prints one line on stderr and exits with status 1, which
  * makes the runtime refuse to start the container.
@@ -47,9 +50,12 @@
 #define DEFAULT_IMA_DIR		"/sys/kernel/security/ima"
 #define NAME_PATTERN		"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 #define NAME_MAX_LEN		64
+#define POLICY_SUFFIX		".policy"
 #define STATE_MAX		(1024 * 1024)
 #define POLICY_MAX		(64 * 1024)
 #define MSG_MAX			4096
+/* The stage, and the status that runc and crun pass to its hooks. */
+#define CREATE_RUNTIME		"createRuntime ('creating', or 'created' from crun)"
 #define NO_IMA_NS \
 	"kernel has no IMA namespaces (CONFIG_IMA_NS) or securityfs is not mounted"
 #define USAGE \
@@ -79,7 +85,7 @@ struct policy {
 };
 
 struct mntns {
-	int fd;			/* Held until the policy is loaded. */
+	int fd;			/* Held until the policy is loaded and checked. */
 	__u64 id;
 };
 
@@ -103,8 +109,10 @@ static const char *container_id;
  * @fmt: printf format of the message, without a newline
  *
  * The line starts with the program name and, once known, the container id.
- * Control characters, which the state or a policy file may hold, become
- * '?', so that every message is a single line.
+ * The C0 controls and DEL, which the state or a policy file may hold,
+ * become '?', so that every message is a single line.  Bytes from 0x80 on
+ * are left alone, C1 controls (0x80-0x9f) included: they are also the
+ * continuation bytes of UTF-8, and escaping them would break UTF-8 text.
  */
 static void print_report(const char *fmt, ...)
 {
@@ -298,6 +306,43 @@ static int state_id(struct json_object *root)
 }
 
 /**
+ * state_status() - check that the runtime runs the hook at createRuntime
+ * @root: the state
+ *
+ * runc passes "creating" to createRuntime hooks and crun passes "created".
+ * Any other status is a later stage ("running" for poststart), when the
+ * container's program may already run without its policy.  The other
+ * stages that see one of these two (runc's createContainer and
+ * startContainer, crun's createContainer) run in the container's mount
+ * namespace, which open_mntns() refuses.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int state_status(struct json_object *root)
+{
+	struct json_object *val;
+	const char *status;
+	size_t len;
+
+	if (!json_object_object_get_ex(root, "status", &val)) {
+		report("OCI state has no \"status\"; the hook must run at createRuntime");
+		return -1;
+	}
+	if (!json_object_is_type(val, json_type_string)) {
+		report("\"status\" in the OCI state is not a string");
+		return -1;
+	}
+	status = json_object_get_string(val);
+	len = json_object_get_string_len(val);
+	/* strcmp() alone would take "creating\0x" for "creating". */
+	if (len != strlen(status) || (strcmp(status, "creating") && strcmp(status, "created"))) {
+		report("hook run at status '%.32s', not at " CREATE_RUNTIME, status);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * state_pid() - take the pid of the container's process from the state
  * @root: the state
  * @pid: set to the pid
@@ -412,8 +457,8 @@ static int read_state(struct oci_state *st)
 	}
 	st->root = parse_json(text, len);
 	free(text);
-	if (!st->root || state_id(st->root) || state_pid(st->root, &st->pid) ||
-	    state_policy_name(st->root, &st->policy_name))
+	if (!st->root || state_id(st->root) || state_status(st->root) ||
+	    state_pid(st->root, &st->pid) || state_policy_name(st->root, &st->policy_name))
 		return -1;
 	return 0;
 }
@@ -452,6 +497,31 @@ static size_t next_rule(const struct policy *pol, size_t *pos, unsigned int *lin
 }
 
 /**
+ * check_crlf() - refuse a policy whose lines end in a carriage return
+ * @pol: the policy, read
+ *
+ * The kernel splits a rule at blanks only: a carriage return would end
+ * the value of the rule's last condition.  Most values would be refused,
+ * but a string one, such as fsname=, would be taken with it and never
+ * match.  A file with CRLF line ends is refused whole, comments included.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int check_crlf(const struct policy *pol)
+{
+	const char *cr = memmem(pol->text, pol->len, "\r\n", 2);
+	unsigned int lineno = 1;
+	const char *p;
+
+	if (!cr)
+		return 0;
+	for (p = pol->text; p < cr; p++)
+		lineno += *p == '\n';
+	report("%s: line %u ends with a carriage return (CRLF file?)", pol->path, lineno);
+	return -1;
+}
+
+/**
  * check_rules() - count a policy's rules and check that the kernel can take them
  * @pol: the policy, read
  *
@@ -466,6 +536,9 @@ static int check_rules(struct policy *pol)
 	unsigned int lineno = 0;
 	const char *rule;
 
+	if (check_crlf(pol))
+		return -1;
+
 	while ((len = next_rule(pol, &pos, &lineno, &rule))) {
 		if (memchr(rule, '\0', len)) {
 			report("%s:%u: NUL byte in rule", pol->path, lineno);
@@ -479,6 +552,37 @@ static int check_rules(struct policy *pol)
 	}
 	if (!pol->rules) {
 		report("policy %s has no rules", pol->path);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * check_owner() - refuse a file that others than root or the hook could change
+ * @st: the file's status
+ * @what: what the file is, for messages
+ * @path: its path, for messages
+ *
+ * As sudo does for its files: the owner must be root or the hook's
+ * effective uid, and the mode must not let the group or others write.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int check_owner(const struct stat *st, const char *what, const char *path)
+{
+	unsigned int uid = st->st_uid, euid = geteuid();
+
+	if (uid && uid != euid) {
+		if (euid)
+			report("%s %s is owned by uid %u, not by root nor by uid %u, the hook's",
+			       what, path, uid, euid);
+		else
+			report("%s %s is owned by uid %u, not by root", what, path, uid);
+		return -1;
+	}
+	if (st->st_mode & 0022) {
+		report("%s %s is writable by group or others (mode %04o)", what, path,
+		       (unsigned int)(st->st_mode & 07777));
 		return -1;
 	}
 	return 0;
@@ -504,6 +608,8 @@ static int read_policy_fd(struct policy *pol, int fd)
 		report("policy %s is not a regular file", pol->path);
 		return -1;
 	}
+	if (check_owner(&st, "policy", pol->path))
+		return -1;
 	err = st.st_size > POLICY_MAX ? -EFBIG : read_fd(fd, POLICY_MAX, &pol->text, &pol->len);
 	if (err == -EFBIG) {
 		report("policy %s is too large (more than %d bytes)", pol->path, POLICY_MAX);
@@ -522,24 +628,64 @@ static int read_policy_fd(struct policy *pol, int fd)
 }
 
 /**
+ * open_policy_dir() - open the policy directory and check who may change it
+ * @dir: the policy directory
+ *
+ * The directory may be reached through symbolic links; the directory
+ * itself is checked, not its parents.
+ *
+ * Return: an O_PATH descriptor, or -1 once an error was reported.
+ */
+static int open_policy_dir(const char *dir)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		report("cannot open policy directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		report("cannot stat policy directory %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (check_owner(&st, "policy directory", dir))
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/**
  * read_policy() - read the policy a name designates in the policy directory
  * @dir: the policy directory
  * @name: the policy name, checked by valid_name()
  * @pol: filled in; @pol->text must be freed by the caller
  *
+ * The file is opened in the directory that was checked, so that the
+ * directory cannot be swapped in between.
+ *
  * Return: 0, or -1 once an error was reported.
  */
 static int read_policy(const char *dir, const char *name, struct policy *pol)
 {
-	int fd, n, err;
+	char file[NAME_MAX_LEN + sizeof(POLICY_SUFFIX)];
+	int dirfd, fd, n, err;
 
-	n = snprintf(pol->path, sizeof(pol->path), "%s/%s.policy", dir, name);
+	n = snprintf(pol->path, sizeof(pol->path), "%s/%s" POLICY_SUFFIX, dir, name);
 	if (n < 0 || (size_t)n >= sizeof(pol->path)) {
-		report("policy path %s/%s.policy is too long", dir, name);
+		report("policy path %s/%s" POLICY_SUFFIX " is too long", dir, name);
 		return -1;
 	}
+	snprintf(file, sizeof(file), "%s" POLICY_SUFFIX, name);
+	dirfd = open_policy_dir(dir);
+	if (dirfd < 0)
+		return -1;
 	/* Non-blocking, so that a FIFO does not hang the hook before fstat(). */
-	fd = open(pol->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dirfd);
 	if (fd < 0 && errno == ELOOP) {
 		report("policy %s is a symbolic link, which is not followed", pol->path);
 		return -1;
@@ -578,12 +724,17 @@ static int check_alive(int pidfd, pid_t pid)
 }
 
 /**
- * open_pid_mntns() - open the mount namespace of a process that a pidfd pins
+ * open_pid_mntns() - open the mount namespace of the container's process
  * @pid: the process
  *
- * The pidfd is taken first and the process is checked to live after the
- * namespace was opened: a pid that was reused in between cannot make the
- * hook open the namespace of another process.
+ * That "pid" still names the container's process rests on the runtime:
+ * the process is the runtime's child, and the runtime does not reap it
+ * before the hook returns, so its pid cannot be reused meanwhile, even if
+ * it died.  The pidfd cannot detect a reuse before pidfd_open().  What it
+ * adds: the process is checked, through the pidfd, not to have exited
+ * once its namespace is open, so that the hook takes neither the namespace
+ * of a process that is gone nor, should the pid be reused after
+ * pidfd_open(), that of another process.
  *
  * Return: an nsfs descriptor, or -1 once an error was reported.
  */
@@ -717,32 +868,37 @@ static int register_mntns(int regfd, const struct mntns *ns)
 }
 
 /**
- * write_line() - write one line with as many write(2) calls as it takes
+ * write_rule() - write one rule line in a single write(2)
  * @fd: the policy file
- * @line: the line, with its newline
- * @len: its length
+ * @pol: the policy, for messages
+ * @lineno: the rule's line number, for messages
+ * @rule: the rule, followed by its newline
+ * @len: its length without the newline
  *
- * The kernel consumes at most one line per write; a short count leaves
- * the rest of the line for the next call.
+ * The kernel parses every write as the start of a new rule, so a line
+ * must go in one write: the rest of a short one would be taken as another
+ * rule.  Nor is EINTR retried: an interrupted write has marked the batch
+ * failed, and the kernel will drop it at close.  Either is a failure.
  *
- * Return: 0, or -1 with errno set.
+ * Return: 0, or -1 once an error was reported.
  */
-static int write_line(int fd, const char *line, size_t len)
+static int write_rule(int fd, const struct policy *pol, unsigned int lineno, const char *rule,
+		      size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, line, len);
+	ssize_t n = write(fd, rule, len + 1);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!n)
-				errno = EIO;
-			return -1;
-		}
-		line += n;
-		len -= n;
-	}
-	return 0;
+	if (n == (ssize_t)len + 1)
+		return 0;
+	if (n >= 0)
+		report("%s:%u: short write (%zd of %zu bytes): %.*s", pol->path, lineno, n,
+		       len + 1, (int)len, rule);
+	else if (errno == EINTR)
+		report("%s:%u: interrupted, the kernel drops the rules: %.*s", pol->path,
+		       lineno, (int)len, rule);
+	else
+		report("%s:%u: rule refused (%s): %.*s", pol->path, lineno, strerror(errno),
+		       (int)len, rule);
+	return -1;
 }
 
 /**
@@ -775,13 +931,75 @@ static int open_ns_policy(const char *ima_dir, const struct mntns *ns, char *pat
 }
 
 /**
+ * check_in_force() - read a namespace's rules back and count them
+ * @path: the namespace's policy file
+ * @pol: the policy loaded
+ *
+ * The kernel shows one rule per line.  The namespace was registered by
+ * the hook, so it holds the rules loaded, all of them, or none if the
+ * kernel dropped the batch.  A kernel without CONFIG_IMA_READ_POLICY
+ * refuses to open the file for reading: then nothing is checked.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int check_in_force(const char *path, const struct policy *pol)
+{
+	size_t total = 0, max = ((size_t)pol->rules + 1) * (size_t)sysconf(_SC_PAGESIZE);
+	unsigned int rules = 0;
+	bool in_line = false;
+	char buf[4096];
+	ssize_t n, i;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EINVAL))
+		return 0;
+	if (fd < 0) {
+		report("cannot open %s to read the rules back: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Stop early at more rules or text than were loaded: a page per rule. */
+	while (rules <= pol->rules && total <= max && (n = read(fd, buf, sizeof(buf)))) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			report("cannot read the rules back from %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				in_line = true;
+			} else if (in_line) {
+				rules++;
+				in_line = false;
+			}
+		}
+		total += n;
+	}
+	close(fd);
+	rules += in_line;
+	if (rules > pol->rules || total > max) {
+		report("policy not in force as loaded: %s shows more than the %u rules loaded",
+		       path, pol->rules);
+		return -1;
+	}
+	if (rules < pol->rules) {
+		report("policy not in force after loading: %u of %u rules", rules, pol->rules);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * load_policy() - load a policy's rules into a registered mount namespace
  * @ima_dir: the IMA securityfs directory
  * @ns: the namespace
  * @pol: the policy
  *
- * The kernel commits the rules when the file is closed, and drops them all
- * if one was refused.
+ * The kernel commits the rules at the last close of the file, before
+ * close(2) returns, or drops them all if a write failed; close(2) does
+ * not tell which, check_in_force() does.
  *
  * Return: 0, or -1 once an error was reported.
  */
@@ -797,9 +1015,7 @@ static int load_policy(const char *ima_dir, const struct mntns *ns, const struct
 	if (fd < 0)
 		return -1;
 	while ((len = next_rule(pol, &pos, &lineno, &rule))) {
-		if (write_line(fd, rule, len + 1)) {
-			report("%s:%u: rule refused (%s): %.*s", pol->path, lineno,
-			       strerror(errno), (int)len, rule);
+		if (write_rule(fd, pol, lineno, rule, len)) {
 			close(fd);
 			return -1;
 		}
@@ -808,7 +1024,7 @@ static int load_policy(const char *ima_dir, const struct mntns *ns, const struct
 		report("cannot close %s: %s", path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return check_in_force(path, pol);
 }
 
 /**
@@ -819,7 +1035,8 @@ static int load_policy(const char *ima_dir, const struct mntns *ns, const struct
  *
  * The registry is opened first, so that a kernel without the feature is
  * reported as such whatever the state of the container.  The namespace
- * stays open until the rules are loaded, which keeps it alive meanwhile.
+ * stays open until the rules are loaded and checked, which keeps it alive
+ * meanwhile.
  *
  * Return: 0, or -1 once an error was reported.
  */

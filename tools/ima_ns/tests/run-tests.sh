@@ -3,19 +3,28 @@
 # Host unit tests of ima-ns-oci-hook's input handling, against a fake IMA
 # directory; prints TAP.  No IMA-namespaces kernel is needed.  The cases
 # that need a process in a mount namespace of its own use unshare(1), and
-# are skipped where it fails; the unreadable-policy case is skipped as root.
+# are skipped where it fails; the unreadable-policy case is skipped as root;
+# the cases of files owned by another user need root and setpriv(1).
 #
-# Usage: run-tests.sh HOOK MNTNS_ID
-#   HOOK      the ima-ns-oci-hook binary
-#   MNTNS_ID  tests/mntns_id.c built: prints the mount namespace id of a pid
+# Usage: run-tests.sh HOOK MNTNS_ID [VALGRIND_HOOK]
+#   HOOK           the ima-ns-oci-hook binary
+#   MNTNS_ID       tests/mntns_id.c built: prints the mount namespace id of a pid
+#   VALGRIND_HOOK  a dynamically linked build of the hook, for valgrind, which
+#                  cannot check a static program (default: HOOK)
 set -euo pipefail
 
-hook=$(realpath "${1:?usage: run-tests.sh HOOK MNTNS_ID}")
-mntns_id=$(realpath "${2:?usage: run-tests.sh HOOK MNTNS_ID}")
+usage="usage: run-tests.sh HOOK MNTNS_ID [VALGRIND_HOOK]"
+hook=$(realpath "${1:?$usage}")
+mntns_id=$(realpath "${2:?$usage}")
+vg_hook=$(realpath "${3:-$1}")
 here=$(dirname "$(realpath "$0")")
 annotation=org.kernel.ima.namespace.policy
+# The hook refuses policies that the group or others may write.
+umask 022
 
 tmp=$(mktemp -d)
+# Other uids, which the hook runs as under setpriv, must reach files here.
+chmod 0711 "$tmp"
 nspid=
 cleanup() {
 	# Subshells inherit the trap: only the script itself cleans up.
@@ -33,6 +42,8 @@ pdir=$tmp/policies	# --policy-dir
 ima=$tmp/ima		# --ima-dir: "namespaces" is a regular file here
 mkdir -p "$pdir" "$ima"
 cp "$here"/policies/*.policy "$pdir/"
+chmod 0755 "$pdir"
+chmod 0644 "$pdir"/*.policy
 : >"$ima/namespaces"
 
 n=0
@@ -55,12 +66,15 @@ skip() {	# NAME WHY
 	echo "ok $n - $1 # SKIP $2"
 }
 
+# The "status" member of the states that state() writes, with its comma.
+status_member='"status":"creating",'
+
 # state PID [ANNOTATIONS]: write an OCI state to $tmp/state.json.
 state() {
 	local annotations=${2-}
 
 	[ -n "$annotations" ] || annotations="{\"$annotation\":\"web\"}"
-	printf '{"ociVersion":"1.0.2","id":"ctr1","status":"creating","pid":%s,%s}\n' \
+	printf '{"ociVersion":"1.0.2","id":"ctr1",%s"pid":%s,%s}\n' "$status_member" \
 		"$1" "\"bundle\":\"/nonexistent\",\"annotations\":$annotations" >"$tmp/state.json"
 }
 
@@ -163,8 +177,30 @@ t_json() {
 	expect "stdin larger than 1 MiB" "OCI state on stdin is too large" <"$tmp/in"
 }
 
+t_status() {
+	local save=$status_member want="hook run at status"
+
+	status_member=
+	with_state "status missing" $$ "" "OCI state has no \"status\"; the hook must run at createRuntime$"
+	status_member='"status":"running",'
+	with_state "status running (a poststart hook)" $$ "" \
+		"$want 'running', not at createRuntime \\('creating', or 'created' from crun\\)$"
+	status_member='"status":"stopped",'
+	with_state "status stopped (a poststop hook)" $$ "" "$want 'stopped', not at createRuntime"
+	status_member='"status":"creating\u0000x",'
+	with_state "status creating with a NUL" $$ "" "$want 'creating', not at createRuntime"
+	status_member='"status":1,'
+	with_state "status not a string" $$ "" "\"status\" in the OCI state is not a string$"
+	# Past the status, the hook finds the container in its own namespace.
+	status_member='"status":"created",'
+	with_state "status created, from crun at createRuntime, is taken" $$ "" \
+		"the container has no mount namespace of its own"
+	status_member=$save
+}
+
 t_pid() {
-	printf '{"id":"ctr1","annotations":{"%s":"web"}}' "$annotation" >"$tmp/in"
+	printf '{"id":"ctr1","status":"creating","annotations":{"%s":"web"}}' "$annotation" \
+		>"$tmp/in"
 	expect "missing pid" "container ctr1: OCI state has no \"pid\"$" <"$tmp/in"
 	with_state "pid is a string" '"1234"' "" "\"pid\" .*not a positive integer"
 	with_state "pid is a float" 12.5 "" "\"pid\" in the OCI state is not a positive integer"
@@ -195,7 +231,7 @@ t_pid_gone() {
 t_annotation() {
 	local a="\"$annotation\"" bad="annotation $annotation: bad policy name"
 
-	printf '{"id":"ctr1","pid":%d}' $$ >"$tmp/in"
+	printf '{"id":"ctr1","status":"creating","pid":%d}' $$ >"$tmp/in"
 	expect "annotations object missing" "container ctr1: OCI state has no \"annotations\"" \
 		<"$tmp/in"
 	with_state "annotations not an object" $$ '"web"' "\"annotations\" .* is not an object$"
@@ -240,6 +276,104 @@ t_policy_file() {
 		"policy $pdir/comments-only.policy has no rules$"
 	printf 'appraise func=FILE_CHECK\n\nappraise \0fowner=0\n' >"$pdir/nul.policy"
 	with_state "policy with a NUL byte" $$ "{$a:\"nul\"}" "$pdir/nul.policy:3: NUL byte in rule$"
+	# The process of the state would be refused next: the file is refused first.
+	printf '# CRLF\r\nappraise func=BPRM_CHECK\r\n' >"$pdir/crlf.policy"
+	with_state "CRLF policy" $$ "{$a:\"crlf\"}" \
+		"$pdir/crlf.policy: line 1 ends with a carriage return \\(CRLF file\\?\\)$"
+	printf 'appraise func=BPRM_CHECK\n\nappraise func=MMAP_CHECK\r' >"$pdir/cr.policy"
+	with_state "carriage return ending the last line, without newline" $$ "{$a:\"cr\"}" \
+		"$pdir/cr.policy: line 3 ends with a carriage return \\(CRLF file\\?\\)$"
+}
+
+# as_uid UID ARGS...: run the hook as UID (and its gid) on the state; sets rc.
+as_uid() {
+	local uid=$1
+
+	shift
+	rc=0
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$hook" "$@" <"$tmp/state.json" \
+		>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+}
+
+# Who may own and write the policy directory and file.  The states name the
+# hook's own process: a policy that is taken leads to the next error,
+# nothing to register in $ima_none.
+owner_tests=(
+	"policy file owned by another user (hook run as root)"
+	"policy directory owned by another user (hook run as root)"
+	"policy directory owned by another user (hook not root)"
+	"policy of the hook's own uid is taken (hook not root)"
+	"root's policy is taken (hook not root)"
+)
+
+t_owner() {
+	local a="\"$annotation\"" save=$pdir t ours ima_none=$tmp/no-such-ima
+	local taken="no $ima_none/namespaces: kernel has no IMA namespaces"
+
+	pdir=$tmp/no-such-dir
+	with_state "policy directory missing" $$ "" \
+		"cannot open policy directory $pdir: No such file or directory$"
+	pdir=$save
+	chmod 0775 "$pdir"
+	with_state "policy directory writable by its group" $$ "" \
+		"policy directory $pdir is writable by group or others \\(mode 0775\\)$"
+	chmod 1777 "$pdir"
+	with_state "policy directory writable by all, sticky" $$ "" \
+		"policy directory $pdir is writable by group or others \\(mode 1777\\)$"
+	chmod 0755 "$pdir"
+	cp "$pdir/web.policy" "$pdir/gw.policy"
+	chmod 0664 "$pdir/gw.policy"
+	with_state "policy file writable by its group" $$ "{$a:\"gw\"}" \
+		"policy $pdir/gw.policy is writable by group or others \\(mode 0664\\)$"
+	chmod 0646 "$pdir/gw.policy"
+	with_state "policy file writable by others" $$ "{$a:\"gw\"}" \
+		"policy $pdir/gw.policy is writable by group or others \\(mode 0646\\)$"
+
+	state $$ ""
+	if [ "$(id -u)" -ne 0 ]; then
+		for t in "${owner_tests[@]:0:3}"; do
+			skip "$t" "needs root"
+		done
+		run_hook --ima-dir="$ima_none" <"$tmp/state.json"
+		judge "${owner_tests[3]}" 1 "$taken"
+		# The tests' own policies, where root owns them.
+		t=$(find "$here/policies" "$here/policies/web.policy" -maxdepth 0 -user 0 \
+			! -perm /022 | wc -l)
+		if [ "$t" -eq 2 ]; then
+			rc=0
+			"$hook" --policy-dir="$here/policies" --ima-dir="$ima_none" <"$tmp/state.json" \
+				>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+			judge "${owner_tests[4]}" 1 "$taken"
+		else
+			skip "${owner_tests[4]}" "root does not own $here/policies"
+		fi
+		return
+	fi
+	cp "$pdir/web.policy" "$pdir/other.policy"
+	chown 65534:65534 "$pdir/other.policy"
+	with_state "${owner_tests[0]}" $$ "{$a:\"other\"}" \
+		"policy $pdir/other.policy is owned by uid 65534, not by root$"
+	ours=$tmp/policies-65534
+	mkdir -m 0755 "$ours"
+	cp "$pdir/web.policy" "$ours/"
+	chown -R 65534:65534 "$ours"
+	pdir=$ours
+	with_state "${owner_tests[1]}" $$ "" "policy directory $ours is owned by uid 65534, not by root$"
+	pdir=$save
+	if ! command -v setpriv >/dev/null; then
+		for t in "${owner_tests[@]:2}"; do
+			skip "$t" "no setpriv"
+		done
+		return
+	fi
+	state $$ ""
+	as_uid 65533 --policy-dir="$ours" --ima-dir="$ima_none"
+	judge "${owner_tests[2]}" 1 \
+		"policy directory $ours is owned by uid 65534, not by root nor by uid 65533, the hook's$"
+	as_uid 65534 --policy-dir="$ours" --ima-dir="$ima_none"
+	judge "${owner_tests[3]}" 1 "$taken"
+	as_uid 65534 --policy-dir="$pdir" --ima-dir="$ima_none"
+	judge "${owner_tests[4]}" 1 "$taken"
 }
 
 t_kernel() {
@@ -261,6 +395,10 @@ ns_tests=(
 	"policy file got the rule lines only"
 	"silent on success without -v"
 	"a last line without newline gets one"
+	"a short write of a rule fails"
+	"rules not in force: none read back"
+	"rules not in force: more read back"
+	"no check where the rules cannot be read back"
 	"registration refused"
 	"rule refused: names file, line and rule"
 	"namespace directory missing"
@@ -315,11 +453,14 @@ t_namespace() {
 		not_ok "${ns_tests[4]}" "exit $rc: $(cat "$tmp/stderr")"
 	fi
 
+	t_short_write "$id"
+	t_in_force "$id"
+
 	# /dev/full fails every write with ENOSPC.
 	state "$nspid" ""
 	mv "$ima/namespaces" "$ima/namespaces.file"
 	ln -s /dev/full "$ima/namespaces"
-	expect "${ns_tests[5]}" "container ctr1: cannot register mntns:$id: No space left on device$" \
+	expect "${ns_tests[9]}" "container ctr1: cannot register mntns:$id: No space left on device$" \
 		<"$tmp/state.json"
 	rm "$ima/namespaces"
 	mv "$ima/namespaces.file" "$ima/namespaces"
@@ -327,10 +468,69 @@ t_namespace() {
 	ln -s /dev/full "$ima/mntns:$id/policy"
 	want="$pdir/web.policy:4: rule refused \\(No space left on device\\): "
 	want+="appraise func=BPRM_CHECK appraise_type=imasig$"
-	expect "${ns_tests[6]}" "container ctr1: $want" <"$tmp/state.json"
+	expect "${ns_tests[10]}" "container ctr1: $want" <"$tmp/state.json"
 	rm -r "$ima/mntns:$id"
 	want="cannot open $ima/mntns:$id/policy: mount namespace is gone$"
+	expect "${ns_tests[11]}" "container ctr1: $want" <"$tmp/state.json"
+}
+
+# t_short_write ID: a file size limit cuts a write of a rule short, which
+# the kernel would parse as a rule of its own.
+t_short_write() {
+	local policy=$ima/mntns:$1/policy rule limit=1024 len lines want
+
+	rule="appraise func=FILE_CHECK fowner=0 appraise_type=imasig"
+	len=$((${#rule} + 1))
+	lines=$((limit / len))
+	for _ in $(seq $((lines + 2))); do
+		echo "$rule"
+	done >"$pdir/long.policy"
+	: >"$policy"
+	state "$nspid" "{\"$annotation\":\"long\"}"
+	rc=0
+	# ulimit -f counts 1024 bytes; a write that starts below the limit is
+	# cut short there, without SIGXFSZ.
+	(ulimit -f $((limit / 1024)) && exec "$hook" --policy-dir="$pdir" --ima-dir="$ima") \
+		<"$tmp/state.json" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+	want="$pdir/long.policy:$((lines + 1)): short write \\($((limit - lines * len)) of $len bytes\\): "
+	judge "${ns_tests[5]}" 1 "^ima-ns-oci-hook: container ctr1: $want$rule$"
+}
+
+# t_in_force ID: the rules read back from the fake policy file are counted.
+t_in_force() {
+	local policy=$ima/mntns:$1/policy want t=${ns_tests[8]}
+	local nocap=(setpriv "--bounding-set=-dac_override,-dac_read_search")
+
+	state "$nspid" ""
+	rm "$policy"
+	ln -s /dev/null "$policy"
+	expect "${ns_tests[6]}" "container ctr1: policy not in force after loading: 0 of 4 rules$" \
+		<"$tmp/state.json"
+	rm "$policy"
+	for _ in $(seq 200); do
+		echo "# another rule"
+	done >"$policy"
+	want="policy not in force as loaded: $policy shows more than the 4 rules loaded$"
 	expect "${ns_tests[7]}" "container ctr1: $want" <"$tmp/state.json"
+
+	# Write-only, as without CONFIG_IMA_READ_POLICY; root must not override it.
+	: >"$policy"
+	chmod 0200 "$policy"
+	if [ "$(id -u)" -eq 0 ] && ! command -v setpriv >/dev/null; then
+		skip "$t" "no setpriv to drop CAP_DAC_OVERRIDE"
+	else
+		[ "$(id -u)" -eq 0 ] || nocap=()
+		rc=0
+		"${nocap[@]}" "$hook" --policy-dir="$pdir" --ima-dir="$ima" <"$tmp/state.json" \
+			>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+		chmod 0600 "$policy"
+		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] && cmp -s "$here/web.rules" "$policy"; then
+			ok "$t"
+		else
+			not_ok "$t" "exit $rc: $(cat "$tmp/stderr")"
+		fi
+	fi
+	chmod 0600 "$policy"
 }
 
 # Leak checks of two error paths, when valgrind is there.  (Valgrind 3.19
@@ -344,7 +544,7 @@ vg_expect() {
 
 	state $$ "$2"
 	rc=0
-	"${vg[@]}" "$hook" --policy-dir="$pdir" --ima-dir="$ima" <"$tmp/state.json" \
+	"${vg[@]}" "$vg_hook" --policy-dir="$pdir" --ima-dir="$ima" <"$tmp/state.json" \
 		>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
 	judge "$1" 1 "^ima-ns-oci-hook: container ctr1: $3"
 }
@@ -363,16 +563,18 @@ t_valgrind() {
 }
 
 # Keep in step with the ok, not_ok and skip calls of each t_ function.
-plan=$((1 + 3 + 7 + 7 + 1 + 11 + 7 + 2 + ${#ns_tests[@]} + ${#valgrind_tests[@]}))
+plan=$((1 + 3 + 7 + 6 + 7 + 1 + 11 + 9 + 10 + 2 + ${#ns_tests[@]} + ${#valgrind_tests[@]}))
 echo "TAP version 13"
 echo "1..$plan"
 t_help
 t_usage
 t_json
+t_status
 t_pid
 t_pid_gone
 t_annotation
 t_policy_file
+t_owner
 t_kernel
 t_namespace
 t_valgrind

@@ -144,9 +144,8 @@ tamper() {   # PATH [LINE]
 # -v and this run's policy directory, and a process that prints the inode
 # number of its mount namespace (the nsid), then runs SCRIPT.
 bundle() {   # POLICY SCRIPT
-	mount -t overlay overlay \
-		-o "lowerdir=$layer:$image,upperdir=$dir/up,workdir=$dir/wk" \
-		"$dir/bundle/rootfs"
+	mount -t overlay -o "lowerdir=$layer:$image,upperdir=$dir/up,workdir=$dir/wk" \
+		overlay "$dir/bundle/rootfs"
 	bash "$config" -p "$1" -a -v -a "--policy-dir=$policies" \
 		-b "$dir/ctl:/ctl" -n "$id" -- \
 		sh -c "stat -L -c %i /proc/self/ns/mnt; $2" >"$dir/bundle/config.json"
