@@ -125,7 +125,8 @@ start_ns_proc() {
 		nspid=$!
 		for _ in $(seq 50); do
 			kill -0 "$nspid" 2>/dev/null || break
-			if [ "$(readlink "/proc/$nspid/ns/mnt")" != "$(readlink /proc/$$/ns/mnt)" ]; then
+			if [ "$(readlink "/proc/$nspid/ns/mnt")" != \
+			     "$(readlink /proc/$$/ns/mnt)" ]; then
 				return 0
 			fi
 			sleep 0.1
@@ -142,7 +143,8 @@ t_help() {
 
 	rc=0
 	"$hook" --help >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
-	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] && grep -q '^usage: ima-ns-oci-hook ' "$tmp/stdout"; then
+	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] &&
+	   grep -q '^usage: ima-ns-oci-hook ' "$tmp/stdout"; then
 		ok "$name"
 	else
 		not_ok "$name" "exit $rc: $(cat "$tmp/stderr")"
@@ -181,7 +183,8 @@ t_status() {
 	local save=$status_member want="hook run at status"
 
 	status_member=
-	with_state "status missing" $$ "" "OCI state has no \"status\"; the hook must run at createRuntime$"
+	with_state "status missing" $$ "" \
+		"OCI state has no \"status\"; the hook must run at createRuntime$"
 	status_member='"status":"running",'
 	with_state "status running (a poststart hook)" $$ "" \
 		"$want 'running', not at createRuntime \\('creating', or 'created' from crun\\)$"
@@ -275,7 +278,8 @@ t_policy_file() {
 	with_state "policy with only comments" $$ "{$a:\"comments-only\"}" \
 		"policy $pdir/comments-only.policy has no rules$"
 	printf 'appraise func=FILE_CHECK\n\nappraise \0fowner=0\n' >"$pdir/nul.policy"
-	with_state "policy with a NUL byte" $$ "{$a:\"nul\"}" "$pdir/nul.policy:3: NUL byte in rule$"
+	with_state "policy with a NUL byte" $$ "{$a:\"nul\"}" \
+		"$pdir/nul.policy:3: NUL byte in rule$"
 	# The process of the state would be refused next: the file is refused first.
 	printf '# CRLF\r\nappraise func=BPRM_CHECK\r\n' >"$pdir/crlf.policy"
 	with_state "CRLF policy" $$ "{$a:\"crlf\"}" \
@@ -341,7 +345,8 @@ t_owner() {
 			! -perm /022 | wc -l)
 		if [ "$t" -eq 2 ]; then
 			rc=0
-			"$hook" --policy-dir="$here/policies" --ima-dir="$ima_none" <"$tmp/state.json" \
+			"$hook" --policy-dir="$here/policies" --ima-dir="$ima_none" \
+				<"$tmp/state.json" \
 				>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
 			judge "${owner_tests[4]}" 1 "$taken"
 		else
@@ -358,7 +363,8 @@ t_owner() {
 	cp "$pdir/web.policy" "$ours/"
 	chown -R 65534:65534 "$ours"
 	pdir=$ours
-	with_state "${owner_tests[1]}" $$ "" "policy directory $ours is owned by uid 65534, not by root$"
+	with_state "${owner_tests[1]}" $$ "" \
+		"policy directory $ours is owned by uid 65534, not by root$"
 	pdir=$save
 	if ! command -v setpriv >/dev/null; then
 		for t in "${owner_tests[@]:2}"; do
@@ -368,8 +374,9 @@ t_owner() {
 	fi
 	state $$ ""
 	as_uid 65533 --policy-dir="$ours" --ima-dir="$ima_none"
-	judge "${owner_tests[2]}" 1 \
-		"policy directory $ours is owned by uid 65534, not by root nor by uid 65533, the hook's$"
+	want="policy directory $ours is owned by uid 65534,"
+	want+=" not by root nor by uid 65533, the hook's$"
+	judge "${owner_tests[2]}" 1 "$want"
 	as_uid 65534 --policy-dir="$ours" --ima-dir="$ima_none"
 	judge "${owner_tests[3]}" 1 "$taken"
 	as_uid 65534 --policy-dir="$pdir" --ima-dir="$ima_none"
@@ -419,7 +426,8 @@ t_namespace() {
 
 	state "$nspid" ""
 	run_hook -v <"$tmp/state.json"
-	want="^ima-ns-oci-hook: container ctr1: registered mntns:$id \\(pid $nspid\\), loaded 4 rules"
+	want="^ima-ns-oci-hook: container ctr1: registered mntns:$id"
+	want+=" \\(pid $nspid\\), loaded 4 rules"
 	judge "${ns_tests[0]}" 0 "$want from $pdir/web.policy$"
 	if printf 'mntns:%s\n' "$id" | cmp -s - "$ima/namespaces"; then
 		ok "${ns_tests[1]}"
@@ -460,7 +468,8 @@ t_namespace() {
 	state "$nspid" ""
 	mv "$ima/namespaces" "$ima/namespaces.file"
 	ln -s /dev/full "$ima/namespaces"
-	expect "${ns_tests[9]}" "container ctr1: cannot register mntns:$id: No space left on device$" \
+	expect "${ns_tests[9]}" \
+		"container ctr1: cannot register mntns:$id: No space left on device$" \
 		<"$tmp/state.json"
 	rm "$ima/namespaces"
 	mv "$ima/namespaces.file" "$ima/namespaces"
@@ -492,7 +501,8 @@ t_short_write() {
 	# cut short there, without SIGXFSZ.
 	(ulimit -f $((limit / 1024)) && exec "$hook" --policy-dir="$pdir" --ima-dir="$ima") \
 		<"$tmp/state.json" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
-	want="$pdir/long.policy:$((lines + 1)): short write \\($((limit - lines * len)) of $len bytes\\): "
+	want="$pdir/long.policy:$((lines + 1)): short write"
+	want+=" \\($((limit - lines * len)) of $len bytes\\): "
 	judge "${ns_tests[5]}" 1 "^ima-ns-oci-hook: container ctr1: $want$rule$"
 }
 
@@ -524,7 +534,8 @@ t_in_force() {
 		"${nocap[@]}" "$hook" --policy-dir="$pdir" --ima-dir="$ima" <"$tmp/state.json" \
 			>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
 		chmod 0600 "$policy"
-		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] && cmp -s "$here/web.rules" "$policy"; then
+		if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] &&
+		   cmp -s "$here/web.rules" "$policy"; then
 			ok "$t"
 		else
 			not_ok "$t" "exit $rc: $(cat "$tmp/stderr")"
@@ -558,8 +569,10 @@ t_valgrind() {
 		done
 		return
 	fi
-	vg_expect "${valgrind_tests[0]}" "{\"$annotation\":\"../x\"}" "annotation .*: bad policy name"
-	vg_expect "${valgrind_tests[1]}" "{\"$annotation\":\"comments-only\"}" "policy .* has no rules$"
+	vg_expect "${valgrind_tests[0]}" "{\"$annotation\":\"../x\"}" \
+		"annotation .*: bad policy name"
+	vg_expect "${valgrind_tests[1]}" "{\"$annotation\":\"comments-only\"}" \
+		"policy .* has no rules$"
 }
 
 # Keep in step with the ok, not_ok and skip calls of each t_ function.
