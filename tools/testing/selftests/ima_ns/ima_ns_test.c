@@ -657,16 +657,21 @@ TEST_F(condition, matches_as_expected)
 
 TEST_F(fs, good_hash_opens)
 {
-	char buf[64];
+	char buf[64], bad_src[128], bad[128];
 	int fd;
 
+	snprintf(bad_src, sizeof(bad_src), "%s/bad", self->src_dir);
+	snprintf(bad, sizeof(bad), "%s/bad", self->dir);
 	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, make_appraised(bad_src, false));
 	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	fd = open(self->file, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(strlen(CONTENT), read(fd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, CONTENT, strlen(CONTENT)));
 	close(fd);
+	/* The rule matches this file system: a wrong hash beside it fails. */
+	EXPECT_EQ(-EACCES, try_open(bad));
 }
 
 FIXTURE(bad_xattr) {
@@ -765,11 +770,18 @@ TEST_F(bad_xattr, eacces_and_audit)
 TEST_F(fs, success_is_not_audited)
 {
 	const char *rec[] = { "type=1800", NULL };
+	char bad_src[128], bad[128];
 
+	snprintf(bad_src, sizeof(bad_src), "%s/bad", self->src_dir);
+	snprintf(bad, sizeof(bad), "%s/bad", self->dir);
 	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, make_appraised(bad_src, false));
 	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
 	EXPECT_EQ(0, try_open(self->file));
 	EXPECT_EQ(0, kmsg_count(self->kmsg, rec, 500, NULL, 0));
+	/* A failure under the same rule is audited, once. */
+	EXPECT_EQ(-EACCES, try_open(bad));
+	EXPECT_EQ(1, kmsg_count(self->kmsg, rec, 1000, NULL, 0));
 }
 
 TEST_F(fs, sha1_hash_accepted_unless_algos_narrowed)
