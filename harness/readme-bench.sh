@@ -133,10 +133,12 @@ judges nothing.
   idle time, untimed, for the last container's teardown. First, untimed,
   a container that reads a file with a wrong hash must succeed without
   the hook and fail with it. In a separate run, a hook that only reads
-  the state (`sha256sum`, spawned by crun in the hook's place) made the
-  run 1.123 times dearer by itself (13.23 against 11.78 million
-  instructions), and the OCI hook 1.019 times dearer than that one: what
-  8-hook costs is mostly that crun spawns a hook at all.
+  the state (`sha256sum`, dynamically linked, spawned by crun in the
+  hook's place) made the run 1.123 times dearer by itself (13.23 against
+  11.78 million instructions): what 8-hook costs is mostly that crun
+  spawns a hook at all. Linked dynamically, the OCI hook made it 1.148
+  times dearer, as a static PIE 1.104 times; it is linked with plain
+  `-static` (`tools/ima_ns/Makefile`).
 - 9: the first open of a 1 MiB hashed file on the guest's ext4 disk
   (9-ext4), and of the same file through an overlay whose lower layer is
   its ext4 directory and whose upper directory is on tmpfs (9-ovl), in a
