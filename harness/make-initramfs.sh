@@ -10,7 +10,7 @@ kst=${1:?usage: make-initramfs.sh KSELFTEST_DIR OUT.cpio.gz}
 out=${2:?}
 here=$(dirname "$(realpath "$0")")
 bins=(bash setfattr getfattr evmctl unshare nsenter mount umount setpriv
-      keyctl openssl sha256sum timeout stat cmp od crun)
+      keyctl openssl sha256sum timeout stat cmp od crun runc)
 read -r -a extra <<<"${INITRAMFS_EXTRA_BINS:-}"   # more tools, space separated
 bins+=("${extra[@]}")
 

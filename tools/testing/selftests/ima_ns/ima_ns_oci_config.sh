@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Print the config.json of an OCI bundle whose createRuntime hook is
-# ima-ns-oci-hook (tools/ima_ns), for ima_ns_oci_test.sh and `make demo`.
+# ima-ns-oci-hook (tools/ima_ns), for ima_ns_oci_test.sh (crun and runc)
+# and `make demo` (crun).
 #
 # usage: ima_ns_oci_config.sh [-p POLICY] [-a HOOK_ARG]... [-b SRC:DST]...
 #                             [-n HOSTNAME] -- ARG... >config.json
@@ -14,7 +15,8 @@
 #
 # The root is "rootfs" beside config.json; the hook is $IMA_NS_OCI_HOOK,
 # default /usr/libexec/ima-ns/ima-ns-oci-hook, and what it prints goes to
-# crun's stderr (annotation run.oci.hooks.stderr).
+# crun's stderr (annotation run.oci.hooks.stderr); runc ignores the
+# annotation, and shows what the hook printed only when it fails.
 set -euo pipefail
 
 hook=${IMA_NS_OCI_HOOK:-/usr/libexec/ima-ns/ima-ns-oci-hook}
@@ -100,7 +102,8 @@ cat <<EOF
 		{ "destination": "/tmp", "type": "tmpfs", "source": "tmpfs" }
 	],
 EOF
-# crun discards what hooks print unless an annotation names a file for it.
+# crun discards what hooks print unless an annotation names a file for it;
+# runc does not know the annotation.
 printf '\t"annotations": {\n'
 if [ -n "$policy" ]; then
 	printf '\t\t"org.kernel.ima.namespace.policy": %s,\n' "$(json_str "$policy")"

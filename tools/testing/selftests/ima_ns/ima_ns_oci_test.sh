@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# End to end: crun with ima-ns-oci-hook gives each container an IMA policy.
+# End to end: crun and runc with ima-ns-oci-hook give each container an IMA
+# policy.
 #
-# Every case runs one container with `crun run`, from a bundle of its own
-# whose rootfs is a fresh overlay: a tmpfs upper directory over the case's
-# own ext4 layer (files the case makes and hashes) over the shared image
-# layer that harness/make-disk-image.sh made, /mnt/disk/layer/rootfs,
-# which no case changes. The host tampers with files through the case's
-# ext4 layer, before the overlay is mounted. The createRuntime hook loads
-# the policy that the annotation names from a policy directory of this
-# run. The kernel's audit records are read from the kernel log after a
-# marker that each case writes to /dev/kmsg. Prints KTAP; exits 4 (skip)
-# where crun, the hook, the image layer or an ima_appraise=enforce_ns
-# kernel is missing.
+# Every case runs once with each runtime, crun then runc, as the test
+# "<runtime>.<case>"; the cases of a runtime that is not installed are
+# skipped. Each run starts one container with `<runtime> run`, from a
+# bundle of its own whose rootfs is a fresh overlay: a tmpfs upper
+# directory over the run's own ext4 layer (files the case makes and
+# hashes) over the shared image layer that harness/make-disk-image.sh
+# made, /mnt/disk/layer/rootfs, which no case changes. The host tampers
+# with files through the run's ext4 layer, before the overlay is mounted.
+# The createRuntime hook loads the policy that the annotation names from a
+# policy directory of this test. The kernel's audit records are read from
+# the kernel log after a marker that each run writes to /dev/kmsg. Prints
+# KTAP; exits 4 (skip) where both runtimes, the hook, the image layer or an
+# ima_appraise=enforce_ns kernel are missing.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -34,6 +37,7 @@ tests=(intact_file_reads intact_executable_runs tampered_file_refused
        tampered_executable_refused unshare_does_not_escape
        policy_removed_after_exit hook_bad_rule_stops_container
        hook_missing_policy_stops_container)
+runtimes=(crun runc)
 
 skip_all() {
 	echo "TAP version 13"
@@ -42,7 +46,11 @@ skip_all() {
 }
 
 [ "$(id -u)" = 0 ] || skip_all "must run as root"
-command -v crun >/dev/null || skip_all "crun is not installed"
+found=()
+for rt in "${runtimes[@]}"; do
+	if command -v "$rt" >/dev/null; then found+=("$rt"); fi
+done
+[ ${#found[@]} -gt 0 ] || skip_all "neither crun nor runc is installed"
 [ -x "$hook" ] || skip_all "no OCI hook at $hook (make tools)"
 [ -f "$config" ] || skip_all "no $config"
 [ -x "$image/bin/busybox" ] || skip_all "no image layer at $image (harness/make-disk-image.sh)"
@@ -56,12 +64,27 @@ grep -qw overlay /proc/filesystems || skip_all "kernel without overlayfs"
 [ "$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_appraise=//p' | tail -n 1)" = enforce_ns ] ||
 	skip_all "kernel not booted with ima_appraise=enforce_ns"
 
+# Select the runtime of the runs that follow: $rt, its name, and $rt_cmd,
+# its command with its global options. crun runs without cgroups; runc,
+# which has no such option, puts each container in a cgroup of its own
+# under /sys/fs/cgroup.
+use_runtime() {   # RUNTIME
+	rt=$1
+	case $rt in
+	crun) rt_cmd=(crun --cgroup-manager=disabled) ;;
+	runc) rt_cmd=(runc) ;;
+	esac
+}
+
 cgroup_mounted=
 cleanup() {
-	local id m
+	local rt id m
 	set +e
-	for id in $(crun list -q 2>/dev/null); do
-		[[ $id != "$prefix"* ]] || crun delete -f "$id" >/dev/null 2>&1
+	for rt in "${found[@]}"; do
+		use_runtime "$rt"
+		for id in $("${rt_cmd[@]}" list -q 2>/dev/null); do
+			[[ $id != "$prefix"* ]] || "${rt_cmd[@]}" delete -f "$id" >/dev/null 2>&1
+		done
 	done
 	# The overlays first, the tmpfs under them last.
 	awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r |
@@ -73,7 +96,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# crun wants cgroup2 at /sys/fs/cgroup, even with --cgroup-manager=disabled.
+# crun wants cgroup2 at /sys/fs/cgroup, even with --cgroup-manager=disabled;
+# runc makes its containers' cgroups there.
 if ! awk '$2 == "/sys/fs/cgroup" { found = 1 } END { exit !found }' /proc/self/mounts; then
 	mkdir -p /sys/fs/cgroup
 	mount -t cgroup2 cgroup2 /sys/fs/cgroup || skip_all "cannot mount cgroup2"
@@ -107,13 +131,13 @@ expect_eq() {   # WHAT WANT GOT
 	[ "$2" = "$3" ] || fail "$1: want '$2', got '$3'"
 }
 
-# The case's directory $dir (bundle, upper and work dirs of the overlay,
-# and ctl, bind-mounted on /ctl in the container), its ext4 layer $layer,
-# and its container's id $id.
+# The directory of the case's run with runtime $rt, $dir (bundle, upper
+# and work dirs of the overlay, and ctl, bind-mounted on /ctl in the
+# container), its ext4 layer $layer, and its container's id $id.
 setup() {   # NAME
-	dir=$work/$1
-	layer=$layers/$1
-	id=$prefix$1
+	dir=$work/$rt-$1
+	layer=$layers/$rt-$1
+	id=$prefix$rt-$1
 	mkdir -p "$dir/bundle/rootfs" "$dir/up" "$dir/wk" "$dir/ctl" "$layer"
 }
 
@@ -159,10 +183,9 @@ log_since_mark() {
 		substr($0, length($0) - length(m) + 1) == m { found = 1 }'
 }
 
-# Print, as TAP comments, the kernel log lines since the marker holding
-# every FIELD, waiting up to 3 s for one: kauditd prints audit records
-# asynchronously.
-audit_records() {   # FIELD...
+# Print the kernel log lines since the marker holding every FIELD, waiting
+# up to 3 s for one: kauditd prints audit records asynchronously.
+find_records() {   # FIELD...
 	local i f recs
 	for ((i = 0; i < 30; i++)); do
 		recs=$(log_since_mark)
@@ -170,12 +193,17 @@ audit_records() {   # FIELD...
 			recs=$(grep -F -- "$f" <<<"$recs" || true)
 		done
 		if [ -n "$recs" ]; then
-			printf '%s\n' "$recs" | sed 's/^/# /'
+			printf '%s\n' "$recs"
 			return 0
 		fi
 		sleep 0.1
 	done
 	return 1
+}
+
+# The same, as TAP comments.
+audit_records() {   # FIELD...
+	find_records "$@" | sed 's/^/# /'
 }
 
 # Fail if, after a grace period for kauditd, the log since the marker holds
@@ -190,43 +218,88 @@ no_audit_record() {   # FIELD...
 	[ -z "$recs" ] || fail "unexpected kernel log line: $recs"
 }
 
-# Start the container; its stdout goes to $dir/out, crun's stderr to
-# $dir/err, where crun opens the hook's stderr too: both must append.
+# Start the container; its stdout goes to $dir/out, the runtime's stderr
+# to $dir/err, where crun opens the hook's stderr too: both must append.
 # --no-pivot: the guest's / is the initramfs, where pivot_root(2) fails.
-crun_run() {
+ctr_run() {
 	mark
 	: >"$dir/err"
 	cd "$dir/bundle" || exit
-	exec timeout -k 5 60 crun --cgroup-manager=disabled run --no-pivot "$id" \
+	exec timeout -k 5 60 "${rt_cmd[@]}" run --no-pivot "$id" \
 		</dev/null >"$dir/out" 2>>"$dir/err"
 }
 
-# Run the container in the foreground, crun's status in $rc.
+# Run the container in the foreground, the runtime's status in $rc.
 run() {
 	rc=0
-	(crun_run) || rc=$?
+	(ctr_run) || rc=$?
 }
 
-# Check that crun's stderr holds just the hook's -v line, and set $mntid,
-# the id of the mount namespace that the hook registered.
+# ---- What the runtime's stderr shows.
+
+# Whether the runtime shows what a hook that succeeds prints: crun copies
+# it to its stderr (annotation run.oci.hooks.stderr), runc drops it.
+rt_shows_hook_output() {
+	[ "$rt" = crun ]
+}
+
+# The lines that a hook that failed printed, as the runtime's stderr shows
+# them: crun copies them, runc quotes them in its error message (Go-quoted:
+# the lines the cases expect hold no character that it escapes). Before
+# that message runc warns that it cannot count the container's OOM kills,
+# as the kernel has no memory controller.
+rt_hook_lines() {
+	case $rt in
+	crun) grep '^ima-ns-oci-hook: ' "$dir/err" || true ;;
+	runc) sed -n 's/^time=.* level=error msg=".*, stderr: \(ima-ns-oci-hook: .*\)\\n"$/\1/p' \
+		"$dir/err" ;;
+	esac
+}
+
+# What the runtime says of a hook that exited with status 1.
+rt_hook_failure() {
+	case $rt in
+	crun) echo "error executing hook \`$hook\` (exit code: 1)" ;;
+	runc) echo "error running hook #0: error running hook: exit status 1, stdout: , stderr: " ;;
+	esac
+}
+
+# ---- Checks of a run.
+
+# Check from the kernel's records since the marker that the hook registered
+# the container's mount namespace $nsid, once, and loaded its policy, and
+# set $mntid, the id of the namespace. The runtime's stderr must hold just
+# the hook's -v line, of that id, where the runtime shows it, else nothing.
 hook_registered() {
-	local want
-	want="ima-ns-oci-hook: container $id: registered mntns:([0-9]+) \(pid [0-9]+\),"
-	want+=" loaded 3 rules from $policies/web.policy"
-	[[ $(cat "$dir/err") =~ ^$want$ ]] ||
-		fail "crun's stderr is not just the hook's -v line: $(cat "$dir/err")"
+	local recs want
+	recs=$(find_records "type=1802 " "op=ns_register cause=registered" \
+		"comm=\"ima-ns-oci-hook\" mnt_ns=$nsid mnt_ns_id=") ||
+		fail "no ns_register record of the hook for mnt_ns=$nsid"
+	expect_eq "ns_register records of mnt_ns=$nsid" 1 "$(wc -l <<<"$recs")"
+	[[ $recs =~ " mnt_ns_id="([0-9]+)" res=1 errno=0"$ ]] ||
+		fail "the ns_register of mnt_ns=$nsid failed: $recs"
 	mntid=${BASH_REMATCH[1]}
+	find_records "type=1802 " "op=policy_update cause=completed" \
+		"comm=\"ima-ns-oci-hook\" mnt_ns=$nsid mnt_ns_id=$mntid res=1 " >/dev/null ||
+		fail "no policy_update record of the hook for mntns:$mntid"
+	want=
+	if rt_shows_hook_output; then
+		want="ima-ns-oci-hook: container $id: registered mntns:$mntid (pid N),"
+		want+=" loaded 3 rules from $policies/web.policy"
+	fi
+	expect_eq "$rt's stderr (its pids as N)" "$want" \
+		"$(sed -E 's/\(pid [0-9]+\)/(pid N)/' "$dir/err")"
 }
 
-# Check that crun succeeded and the hook registered the namespace, and set
-# $nsid, the inode number of the container's mount namespace, from the first
-# line of its stdout.
+# Check that the runtime succeeded and the hook registered the namespace,
+# and set $nsid, the inode number of the container's mount namespace, from
+# the first line of its stdout, and $mntid (hook_registered).
 ran_ok() {
-	expect_eq "crun's status" 0 "$rc"
-	hook_registered
+	expect_eq "$rt's status" 0 "$rc"
 	nsid=$(head -n 1 "$dir/out")
 	[[ $nsid =~ ^[0-9]+$ && $nsid != "$host_nsid" ]] ||
 		fail "the container's mount namespace is '$nsid' (the host's: $host_nsid)"
+	hook_registered
 }
 
 expect_out() {   # LINE...: the container's stdout after its nsid line
@@ -317,7 +390,7 @@ case_policy_removed_after_exit() {
 	setup policy_removed_after_exit
 	bundle web 'stat -L -c %i /proc/self/ns/mnt >/ctl/nsid.tmp && mv /ctl/nsid.tmp /ctl/nsid
 		while [ ! -e /ctl/go ]; do sleep 0.1; done; echo done'
-	crun_run &
+	ctr_run &
 	pid=$!
 	for ((i = 0; i < 200; i++)); do
 		[ ! -s "$dir/ctl/nsid" ] || break
@@ -334,7 +407,7 @@ case_policy_removed_after_exit() {
 	touch "$dir/ctl/go"
 	rc=0
 	wait "$pid" || rc=$?
-	expect_eq "crun's status" 0 "$rc"
+	expect_eq "$rt's status" 0 "$rc"
 	expect_eq "the container's output" "$(printf '%s\n' "$nsid" "done")" "$(cat "$dir/out")"
 	for ((i = 0; i < 50; i++)); do
 		if [ ! -e "$ima/mntns:$mntid" ] &&
@@ -351,23 +424,22 @@ case_policy_removed_after_exit() {
 		fail "no ns_unregister record of mntns:$mntid"
 }
 
-# A failed hook: crun fails, shows the hook's line, the container never
-# runs and no policy is left behind. Sets $hook_line.
+# A failed hook: the runtime fails, shows the hook's line, the container
+# never runs and no policy is left behind. Sets $hook_line.
 hook_fails() {   # POLICY
 	local i new
 	cat "$ima/namespaces" >"$dir/namespaces.before"
 	bundle "$1" 'echo ran >/ctl/ran; echo ran'
 	run
-	[ "$rc" != 0 ] || fail "crun run succeeded"
-	[[ $rc != 124 && $rc != 137 ]] || fail "crun run timed out"
-	expect_eq "hook lines in crun's stderr" 1 \
-		"$(grep -c '^ima-ns-oci-hook: ' "$dir/err" || true)"
-	hook_line=$(grep '^ima-ns-oci-hook: ' "$dir/err")
-	grep -qF "error executing hook \`$hook\` (exit code: 1)" "$dir/err" ||
-		fail "crun does not report the hook's failure: $(cat "$dir/err")"
+	[ "$rc" != 0 ] || fail "$rt run succeeded"
+	[[ $rc != 124 && $rc != 137 ]] || fail "$rt run timed out"
+	hook_line=$(rt_hook_lines)
+	expect_eq "hook lines in $rt's stderr" 1 "$(grep -c . <<<"$hook_line" || true)"
+	grep -qF -- "$(rt_hook_failure)" "$dir/err" ||
+		fail "$rt does not report the hook's failure: $(cat "$dir/err")"
 	[ ! -e "$dir/ctl/ran" ] || fail "the container ran: /ctl/ran was created"
 	expect_eq "the container's output" "" "$(cat "$dir/out")"
-	! crun state "$id" >/dev/null 2>&1 || fail "crun still knows container $id"
+	! "${rt_cmd[@]}" state "$id" >/dev/null 2>&1 || fail "$rt still knows container $id"
 	for ((i = 0; i < 50; i++)); do
 		new=$(grep -Fvx -f "$dir/namespaces.before" "$ima/namespaces" || true)
 		[ -n "$new" ] || return 0
@@ -395,32 +467,47 @@ case_hook_missing_policy_stops_container() {
 	no_audit_record "op=ns_register"
 }
 
-# ---- The runner.
+# ---- The runner: every case with each runtime, its cases skipped where
+# it is not installed.
 
 echo "TAP version 13"
-echo "1..${#tests[@]}"
+echo "1..$((${#tests[@]} * ${#runtimes[@]}))"
 n=0
 failed=0
-for t in "${tests[@]}"; do
-	n=$((n + 1))
-	# Not in a condition: there set -e would be ignored in the case.
-	set +e
-	(
-		set -eE
-		trap 'echo "# line $LINENO: failed: $BASH_COMMAND"' ERR
-		"case_$t"
-	)
-	case_rc=$?
-	set -e
-	if [ "$case_rc" = 0 ]; then
-		echo "ok $n - $t"
-	else
-		failed=$((failed + 1))
-		for f in out err; do
-			[ ! -s "$work/$t/$f" ] || sed "s/^/# $t: $f: /" "$work/$t/$f"
+skipped=0
+for rt in "${runtimes[@]}"; do
+	if [[ " ${found[*]} " != *" $rt "* ]]; then
+		for t in "${tests[@]}"; do
+			n=$((n + 1))
+			skipped=$((skipped + 1))
+			echo "ok $n - $rt.$t # SKIP $rt is not installed"
 		done
-		echo "not ok $n - $t"
+		continue
 	fi
+	use_runtime "$rt"
+	for t in "${tests[@]}"; do
+		n=$((n + 1))
+		# Not in a condition: there set -e would be ignored in the case.
+		set +e
+		(
+			set -eE
+			trap 'echo "# line $LINENO: failed: $BASH_COMMAND"' ERR
+			"case_$t"
+		)
+		case_rc=$?
+		set -e
+		if [ "$case_rc" = 0 ]; then
+			echo "ok $n - $rt.$t"
+		else
+			failed=$((failed + 1))
+			for f in out err; do
+				[ ! -s "$work/$rt-$t/$f" ] ||
+					sed "s/^/# $rt.$t: $f: /" "$work/$rt-$t/$f"
+			done
+			echo "not ok $n - $rt.$t"
+		fi
+	done
 done
-echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
+echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0" \
+     "skip:$skipped error:0"
 [ "$failed" = 0 ] || exit "$KSFT_FAIL"
