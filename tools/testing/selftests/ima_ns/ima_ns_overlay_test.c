@@ -290,16 +290,26 @@ static int exec_status(const char *path)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * Makes two programs in the lower layer, "file" hashed well and "bad" not,
+ * owned by OWNER_OTHER, which only the exec and mmap tests' rules name;
+ * fills @bad with the paths of the second.  Returns 0 or -errno.
+ */
+static int make_programs(const struct layers *l, struct ovl_file *bad)
+{
+	int err;
+
+	ovl_file(l, "bad", bad);
+	err = make_lower(l, "file", SCRIPT, OWNER_OTHER, 0755, true);
+	return err ? err : make_lower(l, "bad", SCRIPT, OWNER_OTHER, 0755,
+				      false);
+}
+
 TEST_F(overlay, exec_intact_and_tampered)
 {
 	struct ovl_file bad;
 
-	ovl_file(&self->l, "bad", &bad);
-	/* Owned by OWNER_OTHER, which only the BPRM_CHECK rule names. */
-	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_OTHER, 0755,
-				true));
-	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_OTHER, 0755,
-				false));
+	ASSERT_EQ(0, make_programs(&self->l, &bad));
 	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_EXEC));
 	/* Reading is not covered; executing is. */
 	EXPECT_EQ(0, try_open(bad.merged));
@@ -329,11 +339,7 @@ TEST_F(overlay, mmap_exec_intact_and_tampered)
 {
 	struct ovl_file bad;
 
-	ovl_file(&self->l, "bad", &bad);
-	ASSERT_EQ(0, make_lower(&self->l, "file", SCRIPT, OWNER_OTHER, 0755,
-				true));
-	ASSERT_EQ(0, make_lower(&self->l, "bad", SCRIPT, OWNER_OTHER, 0755,
-				false));
+	ASSERT_EQ(0, make_programs(&self->l, &bad));
 	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_MMAP));
 	/* The read-only open is not covered; the executable mapping is. */
 	EXPECT_EQ(0, try_open(bad.merged));
