@@ -109,30 +109,11 @@ static int expect_hash_of(const char *path, const char *data)
 }
 
 /*
- * The setup of the "overlay" and "truncate" fixtures: an overlay mounted
- * in the host's namespace with the options @extra, then the test's
- * process in a registered mount namespace copied from it, under @rules.
+ * What the "overlay", "host_change" and "truncate" fixtures share: an
+ * overlay mounted in the host's namespace, its file "file", and the test's
+ * process in a registered mount namespace copied from it, under RULE_OVL.
  */
-static void enter_overlay_ns(struct __test_metadata *_metadata,
-			     struct layers *l, const char *extra,
-			     const char *rules, unsigned int *nsid,
-			     int *host_ns, int *ns_fd, int *kmsg)
-{
-	int err;
-
-	if (!ima_ns_available())
-		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
-	if (!fs_disk_is_ext4())
-		SKIP(return, "needs an ext4 file system on " FS_DISK);
-	err = layers_mount(l, "ima_ns_ovl", extra);
-	if (err == -ENODEV)
-		SKIP(return, "needs overlayfs");
-	ASSERT_EQ(0, err);
-	enter_test_ns(_metadata, nsid, host_ns, ns_fd, kmsg);
-	ASSERT_EQ(0, load_policy(*nsid, rules));
-}
-
-FIXTURE(overlay) {
+struct ovl_ns {
 	struct layers l;
 	struct ovl_file f;
 	unsigned int nsid;
@@ -141,74 +122,66 @@ FIXTURE(overlay) {
 	int kmsg;
 };
 
+/* The fixtures' setup; @extra: more overlay mount options, or NULL. */
+static void ovl_ns_setup(struct __test_metadata *_metadata, struct ovl_ns *o,
+			 const char *extra)
+{
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	o->host_ns = -1;
+	o->ns_fd = -1;
+	o->kmsg = -1;
+	if (!ima_ns_available())
+		SKIP(return, "needs CONFIG_IMA_NS and ima_appraise=enforce_ns");
+	if (!fs_disk_is_ext4())
+		SKIP(return, "needs an ext4 file system on " FS_DISK);
+	err = layers_mount(&o->l, "ima_ns_ovl", extra);
+	if (err == -ENODEV)
+		SKIP(return, "needs overlayfs");
+	ASSERT_EQ(0, err);
+	ovl_file(&o->l, "file", &o->f);
+	enter_test_ns(_metadata, &o->nsid, &o->host_ns, &o->ns_fd, &o->kmsg);
+	ASSERT_EQ(0, load_policy(o->nsid, RULE_OVL));
+}
+
+/* The fixtures' teardown, in the parent: the namespace died with the test. */
+static void ovl_ns_teardown(struct __test_metadata *_metadata,
+			    struct ovl_ns *o)
+{
+	layers_unmount(&o->l);
+	if (o->nsid)
+		expect_ns_freed(_metadata, o->nsid);
+}
+
+FIXTURE(overlay) {
+	struct ovl_ns o;
+};
+
 FIXTURE_SETUP(overlay)
 {
-	memset(&self->l, 0, sizeof(self->l));
-	self->nsid = 0;
-	enter_overlay_ns(_metadata, &self->l, NULL, RULE_OVL, &self->nsid,
-			 &self->host_ns, &self->ns_fd, &self->kmsg);
-	ovl_file(&self->l, "file", &self->f);
+	ovl_ns_setup(_metadata, &self->o, NULL);
 }
 
 FIXTURE_TEARDOWN_PARENT(overlay)
 {
-	layers_unmount(&self->l);
-	if (self->nsid)
-		expect_ns_freed(_metadata, self->nsid);
+	ovl_ns_teardown(_metadata, &self->o);
 }
 
 TEST_F(overlay, intact_lower_file_opens)
 {
 	struct ovl_file bad;
 
-	ovl_file(&self->l, "bad", &bad);
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	ovl_file(&self->o.l, "bad", &bad);
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	ASSERT_EQ(0, make_lower(&self->l, "bad", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "bad", CONTENT, OWNER_NS, 0644,
 				false));
-	EXPECT_EQ(0, expect_content(self->f.merged, CONTENT));
+	EXPECT_EQ(0, expect_content(self->o.f.merged, CONTENT));
 	/* The rule is in force: a file with a wrong hash beside it fails. */
 	EXPECT_EQ(-EACCES, try_open(bad.merged));
 	/* Reading copies nothing up. */
-	EXPECT_EQ(-1, access(self->f.upper, F_OK));
-}
-
-/* For as_host(): appends to the file through the lower layer's path. */
-static int append_lower(void *f)
-{
-	return append_byte(((struct ovl_file *)f)->lower);
-}
-
-TEST_F(overlay, lower_content_change_denied)
-{
-	char mnt_ns[32], name[200];
-	const char *rec[] = { "type=1800", "op=appraise_data",
-			      "cause=invalid-hash", mnt_ns, name,
-			      "dev=\"overlay\"", NULL };
-
-	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", self->nsid);
-	snprintf(name, sizeof(name), "name=\"%s\"", self->f.merged);
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
-				true));
-	ASSERT_EQ(0, try_open(self->f.merged));
-	ASSERT_EQ(0, as_host(self->host_ns, append_lower, &self->f));
-	EXPECT_EQ(-EACCES, try_open(self->f.merged));
-	/* The record names the path the container opened: the overlay's. */
-	EXPECT_EQ(1, kmsg_count(self->kmsg, rec, 1000, NULL, 0));
-}
-
-static int set_bad_lower_hash(void *f)
-{
-	return set_bad_hash(((struct ovl_file *)f)->lower);
-}
-
-TEST_F(overlay, lower_xattr_change_denied)
-{
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
-				true));
-	ASSERT_EQ(0, try_open(self->f.merged));
-	ASSERT_EQ(0, as_host(self->host_ns, set_bad_lower_hash, &self->f));
-	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+	EXPECT_EQ(-1, access(self->o.f.upper, F_OK));
 }
 
 TEST_F(overlay, appraised_writer_copy_up_refreshes_hash)
@@ -217,18 +190,32 @@ TEST_F(overlay, appraised_writer_copy_up_refreshes_hash)
 	int fd;
 
 	snprintf(want, sizeof(want), "%s%s", CONTENT, "more");
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+	fd = open(self->o.f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(4, write(fd, "more", 4));
 	ASSERT_EQ(0, close(fd));
 	/* The upper copy carries the hash of what it holds now. */
-	EXPECT_EQ(0, expect_hash_of(self->f.upper, want));
-	EXPECT_EQ(0, expect_content(self->f.merged, want));
+	EXPECT_EQ(0, expect_hash_of(self->o.f.upper, want));
+	EXPECT_EQ(0, expect_content(self->o.f.merged, want));
 	/* The image layer is untouched. */
-	EXPECT_EQ(0, expect_hash_of(self->f.lower, CONTENT));
-	EXPECT_EQ(0, expect_content(self->f.lower, CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->o.f.lower, CONTENT));
+	EXPECT_EQ(0, expect_content(self->o.f.lower, CONTENT));
+}
+
+/*
+ * For as_host(): the changes a host makes behind the overlay's back, to
+ * the lower (image) file or to its upper copy.  0 or a step number.
+ */
+static int append_lower(void *f)
+{
+	return append_byte(((struct ovl_file *)f)->lower);
+}
+
+static int set_bad_lower_hash(void *f)
+{
+	return set_bad_hash(((struct ovl_file *)f)->lower);
 }
 
 static int append_upper(void *f)
@@ -241,35 +228,59 @@ static int set_bad_upper_hash(void *f)
 	return set_bad_hash(((struct ovl_file *)f)->upper);
 }
 
-TEST_F(overlay, host_change_to_upper_copy_denied)
-{
-	int fd;
+/*
+ * A file the container has opened, which the host then changes through a
+ * layer's own path: the container's next open is refused and audited with
+ * the overlay's path, while the host, which no policy governs, reads on.
+ */
+FIXTURE(host_change) {
+	struct ovl_ns o;
+};
 
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
-				true));
-	/* A write by the container copies the file up, hash refreshed. */
-	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, close(fd));
-	ASSERT_EQ(0, access(self->f.upper, F_OK));
-	ASSERT_EQ(0, try_open(self->f.merged));
-	/* The host changes the upper copy behind the overlay's back. */
-	ASSERT_EQ(0, as_host(self->host_ns, append_upper, &self->f));
-	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+FIXTURE_VARIANT(host_change) {
+	int (*change)(void *f);	/* run as the host, on the struct ovl_file */
+	bool copied_up;		/* an appraised writer copied it up first */
+};
+
+FIXTURE_VARIANT_ADD(host_change, lower_content) { append_lower, false };
+FIXTURE_VARIANT_ADD(host_change, lower_xattr) { set_bad_lower_hash, false };
+FIXTURE_VARIANT_ADD(host_change, upper_content) { append_upper, true };
+FIXTURE_VARIANT_ADD(host_change, upper_xattr) { set_bad_upper_hash, true };
+
+FIXTURE_SETUP(host_change)
+{
+	ovl_ns_setup(_metadata, &self->o, NULL);
 }
 
-TEST_F(overlay, host_xattr_change_to_upper_copy_denied)
+FIXTURE_TEARDOWN_PARENT(host_change)
 {
+	ovl_ns_teardown(_metadata, &self->o);
+}
+
+TEST_F(host_change, denied_in_container)
+{
+	char mnt_ns[32], name[200];
+	const char *rec[] = { "type=1800", "op=appraise_data",
+			      "cause=invalid-hash", mnt_ns, name,
+			      "dev=\"overlay\"", NULL };
 	int fd;
 
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	snprintf(mnt_ns, sizeof(mnt_ns), "mnt_ns=%u ", self->o.nsid);
+	snprintf(name, sizeof(name), "name=\"%s\"", self->o.f.merged);
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	fd = open(self->f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, close(fd));
-	ASSERT_EQ(0, try_open(self->f.merged));
-	ASSERT_EQ(0, as_host(self->host_ns, set_bad_upper_hash, &self->f));
-	EXPECT_EQ(-EACCES, try_open(self->f.merged));
+	if (variant->copied_up) {
+		fd = open(self->o.f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, close(fd));
+		ASSERT_EQ(0, access(self->o.f.upper, F_OK));
+	}
+	/* Opened, so a verdict is cached for the overlay's inode. */
+	ASSERT_EQ(0, try_open(self->o.f.merged));
+	ASSERT_EQ(0, as_host(self->o.host_ns, variant->change, &self->o.f));
+	EXPECT_EQ(-EACCES, try_open(self->o.f.merged));
+	EXPECT_EQ(1, kmsg_count(self->o.kmsg, rec, 1000, NULL, 0));
+	EXPECT_EQ(0, as_host(self->o.host_ns, open_status, self->o.f.merged));
 }
 
 /* Forks, execs @path and returns its exit status, or 100 + the errno. */
@@ -309,11 +320,11 @@ TEST_F(overlay, exec_intact_and_tampered)
 {
 	struct ovl_file bad;
 
-	ASSERT_EQ(0, make_programs(&self->l, &bad));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_EXEC));
+	ASSERT_EQ(0, make_programs(&self->o.l, &bad));
+	ASSERT_EQ(0, load_policy(self->o.nsid, RULE_OVL_EXEC));
 	/* Reading is not covered; executing is. */
 	EXPECT_EQ(0, try_open(bad.merged));
-	EXPECT_EQ(7, exec_status(self->f.merged));
+	EXPECT_EQ(7, exec_status(self->o.f.merged));
 	EXPECT_EQ(100 + EACCES, exec_status(bad.merged));
 }
 
@@ -339,11 +350,11 @@ TEST_F(overlay, mmap_exec_intact_and_tampered)
 {
 	struct ovl_file bad;
 
-	ASSERT_EQ(0, make_programs(&self->l, &bad));
-	ASSERT_EQ(0, load_policy(self->nsid, RULE_OVL_MMAP));
+	ASSERT_EQ(0, make_programs(&self->o.l, &bad));
+	ASSERT_EQ(0, load_policy(self->o.nsid, RULE_OVL_MMAP));
 	/* The read-only open is not covered; the executable mapping is. */
 	EXPECT_EQ(0, try_open(bad.merged));
-	EXPECT_EQ(0, map_exec(self->f.merged));
+	EXPECT_EQ(0, map_exec(self->o.f.merged));
 	EXPECT_EQ(EACCES, map_exec(bad.merged));
 }
 
@@ -351,13 +362,13 @@ TEST_F(overlay, rename_keeps_file_governed)
 {
 	struct ovl_file bad, good, moved_bad, moved_good;
 
-	ovl_file(&self->l, "bad", &bad);
-	ovl_file(&self->l, "good", &good);
-	ovl_file(&self->l, "bad.renamed", &moved_bad);
-	ovl_file(&self->l, "good.renamed", &moved_good);
-	ASSERT_EQ(0, make_lower(&self->l, "bad", CONTENT, OWNER_NS, 0644,
+	ovl_file(&self->o.l, "bad", &bad);
+	ovl_file(&self->o.l, "good", &good);
+	ovl_file(&self->o.l, "bad.renamed", &moved_bad);
+	ovl_file(&self->o.l, "good.renamed", &moved_good);
+	ASSERT_EQ(0, make_lower(&self->o.l, "bad", CONTENT, OWNER_NS, 0644,
 				false));
-	ASSERT_EQ(0, make_lower(&self->l, "good", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "good", CONTENT, OWNER_NS, 0644,
 				true));
 	ASSERT_EQ(-EACCES, try_open(bad.merged));
 	/* Renaming copies up the file, content and hash as they were. */
@@ -373,21 +384,21 @@ TEST_F(overlay, whiteout_hides_and_keeps_image)
 {
 	struct stat st;
 
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	ASSERT_EQ(0, try_open(self->f.merged));
-	ASSERT_EQ(0, unlink(self->f.merged));
-	EXPECT_EQ(-ENOENT, try_open(self->f.merged));
+	ASSERT_EQ(0, try_open(self->o.f.merged));
+	ASSERT_EQ(0, unlink(self->o.f.merged));
+	EXPECT_EQ(-ENOENT, try_open(self->o.f.merged));
 	/* A whiteout, a 0/0 character device, stands in the upper layer. */
-	ASSERT_EQ(0, lstat(self->f.upper, &st));
+	ASSERT_EQ(0, lstat(self->o.f.upper, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0, st.st_rdev);
 	/* The image layer's file and hash are as they were. */
-	EXPECT_EQ(0, expect_hash_of(self->f.lower, CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->o.f.lower, CONTENT));
 	/* A new file of that name, written by the container, opens. */
-	ASSERT_EQ(0, make_file(self->f.merged, NEW_CONTENT,
+	ASSERT_EQ(0, make_file(self->o.f.merged, NEW_CONTENT,
 			       strlen(NEW_CONTENT), 0, 0644));
-	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+	EXPECT_EQ(0, expect_content(self->o.f.merged, NEW_CONTENT));
 }
 
 /*
@@ -397,12 +408,7 @@ TEST_F(overlay, whiteout_hides_and_keeps_image)
  * refused one changes nothing.
  */
 FIXTURE(truncate) {
-	struct layers l;
-	struct ovl_file f;
-	unsigned int nsid;
-	int host_ns;
-	int ns_fd;
-	int kmsg;
+	struct ovl_ns o;
 };
 
 FIXTURE_VARIANT(truncate) {
@@ -422,19 +428,12 @@ FIXTURE_VARIANT_ADD(truncate, copied_up) {
 
 FIXTURE_SETUP(truncate)
 {
-	memset(&self->l, 0, sizeof(self->l));
-	self->nsid = 0;
-	enter_overlay_ns(_metadata, &self->l, variant->mount_opts, RULE_OVL,
-			 &self->nsid, &self->host_ns, &self->ns_fd,
-			 &self->kmsg);
-	ovl_file(&self->l, "file", &self->f);
+	ovl_ns_setup(_metadata, &self->o, variant->mount_opts);
 }
 
 FIXTURE_TEARDOWN_PARENT(truncate)
 {
-	layers_unmount(&self->l);
-	if (self->nsid)
-		expect_ns_freed(_metadata, self->nsid);
+	ovl_ns_teardown(_metadata, &self->o);
 }
 
 /* Brings the file to the variant's state; 0 or -errno. */
@@ -474,14 +473,14 @@ static int rewrite_with(const char *path, int flags)
 
 TEST_F(truncate, rewrite_of_image_file)
 {
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				true));
-	ASSERT_EQ(0, prepare_state(variant, &self->f));
-	ASSERT_EQ(0, rewrite_with(self->f.merged, variant->flags));
-	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
+	ASSERT_EQ(0, prepare_state(variant, &self->o.f));
+	ASSERT_EQ(0, rewrite_with(self->o.f.merged, variant->flags));
+	EXPECT_EQ(0, expect_content(self->o.f.merged, NEW_CONTENT));
 	/* The upper copy carries the hash of its new content. */
-	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
-	EXPECT_EQ(0, expect_content(self->f.lower, CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->o.f.upper, NEW_CONTENT));
+	EXPECT_EQ(0, expect_content(self->o.f.lower, CONTENT));
 }
 
 static int stat_size(void *path)
@@ -495,14 +494,14 @@ static int stat_size(void *path)
 
 TEST_F(truncate, refused_open_keeps_content)
 {
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_NS, 0644,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
 				false));
 	/* Preparing the state may itself be refused: it opens the file. */
-	prepare_state(variant, &self->f);
-	EXPECT_EQ(-EACCES, rewrite_with(self->f.merged, variant->flags));
+	prepare_state(variant, &self->o.f);
+	EXPECT_EQ(-EACCES, rewrite_with(self->o.f.merged, variant->flags));
 	/* A refused open changes nothing the host sees through the overlay. */
-	EXPECT_EQ(0, as_host(self->host_ns, stat_size, self->f.merged));
-	EXPECT_EQ(0, as_host(self->host_ns, open_status, self->f.merged));
+	EXPECT_EQ(0, as_host(self->o.host_ns, stat_size, self->o.f.merged));
+	EXPECT_EQ(0, as_host(self->o.host_ns, open_status, self->o.f.merged));
 }
 
 /*
@@ -511,44 +510,43 @@ TEST_F(truncate, refused_open_keeps_content)
  * booted with plain ima_appraise=enforce.
  */
 FIXTURE(overlay_global) {
-	struct layers l;
-	struct ovl_file f;
+	struct ovl_ns o;	/* its layers and file: no namespace */
 };
 
 FIXTURE_SETUP(overlay_global)
 {
-	memset(&self->l, 0, sizeof(self->l));
+	memset(&self->o, 0, sizeof(self->o));
 	if (!ima_appraise_mode_is("enforce") &&
 	    !ima_appraise_mode_is("enforce_ns"))
 		SKIP(return, "needs ima_appraise=enforce or enforce_ns");
 	if (!fs_disk_is_ext4())
 		SKIP(return, "needs an ext4 file system on " FS_DISK);
-	ASSERT_EQ(0, layers_mount(&self->l, "ima_ns_ovlg", NULL));
-	ovl_file(&self->l, "file", &self->f);
+	ASSERT_EQ(0, layers_mount(&self->o.l, "ima_ns_ovlg", NULL));
+	ovl_file(&self->o.l, "file", &self->o.f);
 	/* Rules of the global policy stay: a second copy changes nothing. */
 	ASSERT_EQ(0, load_rules(IMA_DIR "/policy", RULE_OVL_GLOBAL));
 }
 
 FIXTURE_TEARDOWN_PARENT(overlay_global)
 {
-	layers_unmount(&self->l);
+	layers_unmount(&self->o.l);
 }
 
 TEST_F(overlay_global, truncating_rewrite_of_image_file)
 {
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_OVL_GLOBAL,
 				0644, true));
-	ASSERT_EQ(0, rewrite_with(self->f.merged, O_WRONLY | O_TRUNC));
-	EXPECT_EQ(0, expect_content(self->f.merged, NEW_CONTENT));
-	EXPECT_EQ(0, expect_hash_of(self->f.upper, NEW_CONTENT));
+	ASSERT_EQ(0, rewrite_with(self->o.f.merged, O_WRONLY | O_TRUNC));
+	EXPECT_EQ(0, expect_content(self->o.f.merged, NEW_CONTENT));
+	EXPECT_EQ(0, expect_hash_of(self->o.f.upper, NEW_CONTENT));
 }
 
 TEST_F(overlay_global, refused_truncating_open_keeps_content)
 {
-	ASSERT_EQ(0, make_lower(&self->l, "file", CONTENT, OWNER_OVL_GLOBAL,
+	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_OVL_GLOBAL,
 				0644, false));
-	EXPECT_EQ(-EACCES, rewrite_with(self->f.merged, O_WRONLY | O_TRUNC));
-	EXPECT_EQ(0, stat_size(self->f.merged));
+	EXPECT_EQ(-EACCES, rewrite_with(self->o.f.merged, O_WRONLY | O_TRUNC));
+	EXPECT_EQ(0, stat_size(self->o.f.merged));
 }
 
 TEST_HARNESS_MAIN
