@@ -29,6 +29,8 @@
 #define IMA_DIR		"/sys/kernel/security/ima"
 #define IMA_NAMESPACES	IMA_DIR "/namespaces"
 #define TMPFS_MAGIC_STR	"0x01021994"
+#define EXT4_MAGIC_STR	"0xef53"
+#define OVL_MAGIC_STR	"0x794c7630"
 
 /* Owners that the tests' rules select; nothing else on the system has them. */
 #define OWNER_NS	71452

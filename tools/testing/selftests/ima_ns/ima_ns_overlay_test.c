@@ -7,16 +7,10 @@
 
 #include "ns_fixture.h"
 
-#define OVL_MAGIC_STR	"0x794c7630"
 #define RULE_OVL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71452\n"
 /* The global rule's owner: no other test of a boot uses it. */
 #define OWNER_OVL_GLOBAL	71460
 #define RULE_OVL_GLOBAL	"appraise fsmagic=" OVL_MAGIC_STR " fowner=71460\n"
-#define RULE_OVL_EXEC	"appraise func=BPRM_CHECK fsmagic=" OVL_MAGIC_STR \
-			" fowner=71454\n"
-#define RULE_OVL_MMAP	"appraise func=MMAP_CHECK mask=MAY_EXEC fsmagic=" \
-			OVL_MAGIC_STR " fowner=71454\n"
-#define SCRIPT		"#!/bin/sh\nexit 7\n"
 #define NEW_CONTENT	"rewritten by the container\n"
 
 /*
@@ -89,25 +83,6 @@ static int expect_content(const char *path, const char *want)
 	return strcmp(buf, want) ? -EBADMSG : 0;
 }
 
-/* Returns 0 when security.ima of @path is the sha256 hash of @data. */
-static int expect_hash_of(const char *path, const char *data)
-{
-	unsigned char want[2 + SHA256_LEN], got[2 + SHA256_LEN + 8];
-	ssize_t len;
-	int err;
-
-	want[0] = IMA_XATTR_DIGEST_NG;
-	want[1] = IMA_ALGO_SHA256;
-	err = kernel_digest("sha256", data, strlen(data), want + 2,
-			    SHA256_LEN);
-	if (err)
-		return err;
-	len = getxattr(path, "security.ima", got, sizeof(got));
-	if (len < 0)
-		return -errno;
-	return len == sizeof(want) && !memcmp(got, want, len) ? 0 : -EBADMSG;
-}
-
 /*
  * What the "overlay", "host_change" and "truncate" fixtures share: an
  * overlay mounted in the host's namespace, its file "file", and the test's
@@ -166,42 +141,6 @@ FIXTURE_SETUP(overlay)
 FIXTURE_TEARDOWN_PARENT(overlay)
 {
 	ovl_ns_teardown(_metadata, &self->o);
-}
-
-TEST_F(overlay, intact_lower_file_opens)
-{
-	struct ovl_file bad;
-
-	ovl_file(&self->o.l, "bad", &bad);
-	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
-				true));
-	ASSERT_EQ(0, make_lower(&self->o.l, "bad", CONTENT, OWNER_NS, 0644,
-				false));
-	EXPECT_EQ(0, expect_content(self->o.f.merged, CONTENT));
-	/* The rule is in force: a file with a wrong hash beside it fails. */
-	EXPECT_EQ(-EACCES, try_open(bad.merged));
-	/* Reading copies nothing up. */
-	EXPECT_EQ(-1, access(self->o.f.upper, F_OK));
-}
-
-TEST_F(overlay, appraised_writer_copy_up_refreshes_hash)
-{
-	char want[128];
-	int fd;
-
-	snprintf(want, sizeof(want), "%s%s", CONTENT, "more");
-	ASSERT_EQ(0, make_lower(&self->o.l, "file", CONTENT, OWNER_NS, 0644,
-				true));
-	fd = open(self->o.f.merged, O_WRONLY | O_APPEND | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(4, write(fd, "more", 4));
-	ASSERT_EQ(0, close(fd));
-	/* The upper copy carries the hash of what it holds now. */
-	EXPECT_EQ(0, expect_hash_of(self->o.f.upper, want));
-	EXPECT_EQ(0, expect_content(self->o.f.merged, want));
-	/* The image layer is untouched. */
-	EXPECT_EQ(0, expect_hash_of(self->o.f.lower, CONTENT));
-	EXPECT_EQ(0, expect_content(self->o.f.lower, CONTENT));
 }
 
 /*
@@ -283,81 +222,6 @@ TEST_F(host_change, denied_in_container)
 	EXPECT_EQ(0, as_host(self->o.host_ns, open_status, self->o.f.merged));
 }
 
-/* Forks, execs @path and returns its exit status, or 100 + the errno. */
-static int exec_status(const char *path)
-{
-	char *argv[] = { (char *)path, NULL };
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execve(path, argv, NULL);
-		_exit(100 + errno);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-/*
- * Makes two programs in the lower layer, "file" hashed well and "bad" not,
- * owned by OWNER_OTHER, which only the exec and mmap tests' rules name;
- * fills @bad with the paths of the second.  Returns 0 or -errno.
- */
-static int make_programs(const struct layers *l, struct ovl_file *bad)
-{
-	int err;
-
-	ovl_file(l, "bad", bad);
-	err = make_lower(l, "file", SCRIPT, OWNER_OTHER, 0755, true);
-	return err ? err : make_lower(l, "bad", SCRIPT, OWNER_OTHER, 0755,
-				      false);
-}
-
-TEST_F(overlay, exec_intact_and_tampered)
-{
-	struct ovl_file bad;
-
-	ASSERT_EQ(0, make_programs(&self->o.l, &bad));
-	ASSERT_EQ(0, load_policy(self->o.nsid, RULE_OVL_EXEC));
-	/* Reading is not covered; executing is. */
-	EXPECT_EQ(0, try_open(bad.merged));
-	EXPECT_EQ(7, exec_status(self->o.f.merged));
-	EXPECT_EQ(100 + EACCES, exec_status(bad.merged));
-}
-
-/* Maps @path executable; returns 0 or the errno of the open or mmap. */
-static int map_exec(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	void *p;
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		err = errno;
-	else
-		munmap(p, 4096);
-	close(fd);
-	return err;
-}
-
-TEST_F(overlay, mmap_exec_intact_and_tampered)
-{
-	struct ovl_file bad;
-
-	ASSERT_EQ(0, make_programs(&self->o.l, &bad));
-	ASSERT_EQ(0, load_policy(self->o.nsid, RULE_OVL_MMAP));
-	/* The read-only open is not covered; the executable mapping is. */
-	EXPECT_EQ(0, try_open(bad.merged));
-	EXPECT_EQ(0, map_exec(self->o.f.merged));
-	EXPECT_EQ(EACCES, map_exec(bad.merged));
-}
-
 TEST_F(overlay, rename_keeps_file_governed)
 {
 	struct ovl_file bad, good, moved_bad, moved_good;
@@ -395,9 +259,15 @@ TEST_F(overlay, whiteout_hides_and_keeps_image)
 	EXPECT_EQ(0, st.st_rdev);
 	/* The image layer's file and hash are as they were. */
 	EXPECT_EQ(0, expect_hash_of(self->o.f.lower, CONTENT));
-	/* A new file of that name, written by the container, opens. */
+	/*
+	 * A new file of that name is governed by the rule like any, and has
+	 * no hash until it is given one.
+	 */
 	ASSERT_EQ(0, make_file(self->o.f.merged, NEW_CONTENT,
-			       strlen(NEW_CONTENT), 0, 0644));
+			       strlen(NEW_CONTENT), OWNER_NS, 0644));
+	EXPECT_EQ(-EACCES, try_open(self->o.f.merged));
+	ASSERT_EQ(0, set_ima_hash(self->o.f.merged, NEW_CONTENT,
+				  strlen(NEW_CONTENT), IMA_ALGO_SHA256, false));
 	EXPECT_EQ(0, expect_content(self->o.f.merged, NEW_CONTENT));
 }
 
@@ -436,19 +306,26 @@ FIXTURE_TEARDOWN_PARENT(truncate)
 	ovl_ns_teardown(_metadata, &self->o);
 }
 
-/* Brings the file to the variant's state; 0 or -errno. */
+/*
+ * Brings the file to the variant's state and checks it got there: an
+ * upper copy, with only the metadata for a metacopy.  0 or -errno.
+ */
 static int prepare_state(const FIXTURE_VARIANT(truncate) * variant,
 			 const struct ovl_file *f)
 {
 	int fd;
 
-	if (variant->meta_copied_up && chmod(f->merged, 0640))
+	if (variant->meta_copied_up &&
+	    (chmod(f->merged, 0640) ||
+	     lgetxattr(f->upper, "trusted.overlay.metacopy", NULL, 0) < 0))
 		return -errno;
 	if (variant->copied_up) {
 		fd = open(f->merged, O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		close(fd);
+		if (access(f->upper, F_OK))
+			return -errno;
 	}
 	return 0;
 }

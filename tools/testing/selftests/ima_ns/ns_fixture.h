@@ -27,6 +27,61 @@ static inline int make_appraised(const char *path, bool good)
 					IMA_ALGO_SHA256, !good);
 }
 
+/* Returns 0 when security.ima of @path is the sha256 hash of @data. */
+static inline int expect_hash_of(const char *path, const char *data)
+{
+	unsigned char want[2 + SHA256_LEN], got[2 + SHA256_LEN + 8];
+	ssize_t len;
+	int err;
+
+	want[0] = IMA_XATTR_DIGEST_NG;
+	want[1] = IMA_ALGO_SHA256;
+	err = kernel_digest("sha256", data, strlen(data), want + 2,
+			    SHA256_LEN);
+	if (err)
+		return err;
+	len = getxattr(path, "security.ima", got, sizeof(got));
+	if (len < 0)
+		return -errno;
+	return len == sizeof(want) && !memcmp(got, want, len) ? 0 : -EBADMSG;
+}
+
+/* Forks, execs @path and returns its exit status, or 100 + the errno. */
+static inline int exec_status(const char *path)
+{
+	char *argv[] = { (char *)path, NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execve(path, argv, NULL);
+		_exit(100 + errno);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Maps @path executable; returns 0 or the errno of the open or mmap. */
+static inline int map_exec(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		err = errno;
+	else
+		munmap(p, 4096);
+	close(fd);
+	return err;
+}
+
 /* For run_child(): gives @path a well-formed hash of other content. */
 static inline int set_bad_hash(void *path)
 {
@@ -143,6 +198,8 @@ FIXTURE(fs) {
 	char magic[16];		/* the fsmagic= of dir's file system */
 	char rule[128];		/* appraise fsmagic=<magic> fowner=71452 */
 	char rule_buf[256];	/* fs_rule()'s */
+	char backing[112];	/* file as the host reaches its content */
+	bool overlay;
 	unsigned int nsid;
 	int host_ns;
 	int ns_fd;
@@ -163,13 +220,13 @@ FIXTURE_VARIANT_ADD(fs, tmpfs) {
 
 FIXTURE_VARIANT_ADD(fs, ext4) {
 	.name = "ext4",
-	.magic = "0xef53",
+	.magic = EXT4_MAGIC_STR,
 	.layout = FS_LAYOUT_EXT4,
 };
 
 FIXTURE_VARIANT_ADD(fs, overlay) {
 	.name = "overlayfs",
-	.magic = "0x794c7630",
+	.magic = OVL_MAGIC_STR,
 	.layout = FS_LAYOUT_OVERLAY,
 };
 
@@ -251,6 +308,10 @@ FIXTURE_SETUP(fs)
 			 self->dir);
 	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
 	snprintf(self->src, sizeof(self->src), "%s/file", self->src_dir);
+	/* On overlayfs, once copied up: the upper file, behind the overlay. */
+	self->overlay = overlay;
+	snprintf(self->backing, sizeof(self->backing),
+		 overlay ? "%s.upper/file" : "%s/file", self->dir);
 
 	if (overlay) {
 		err = mount_test_overlay(self->src_dir, self->dir, NULL);
@@ -289,6 +350,25 @@ static inline const char *fs_rule_owner(FIXTURE_DATA(fs) * self,
 		 "appraise %s%sfsmagic=%s fowner=%u\n", extra,
 		 *extra ? " " : "", self->magic, owner);
 	return self->rule_buf;
+}
+
+/*
+ * On overlayfs, has the test's process, an appraised writer under the
+ * loaded rule, copy self->file up, so that self->backing holds its content
+ * and the host can change it behind the overlay; elsewhere does nothing.
+ * Returns 0 or -errno.
+ */
+static inline int fs_copy_up(FIXTURE_DATA(fs) * self)
+{
+	int fd;
+
+	if (!self->overlay)
+		return 0;
+	fd = open(self->file, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return access(self->backing, F_OK) ? -errno : 0;
 }
 
 /* fs_rule_owner() for the owner of self->rule, OWNER_NS. */
