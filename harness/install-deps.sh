@@ -8,7 +8,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	attr ima-evm-utils keyutils util-linux openssl
 	sparse python3-sphinx
-	e2fsprogs crun runc pkg-config libjson-c-dev
+	e2fsprogs crun runc pkg-config libjson-c-dev valgrind
 )
 missing=()
 for p in "${pkgs[@]}"; do

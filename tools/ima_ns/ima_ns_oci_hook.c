@@ -803,6 +803,25 @@ fail:
 }
 
 /**
+ * open_ima_file() - open a file of the IMA securityfs directory
+ * @ima_dir: the IMA securityfs directory
+ * @name: the file's name in it
+ * @flags: open(2) flags, to which O_CLOEXEC is added
+ * @path: set to the file's path, PATH_MAX bytes
+ *
+ * Return: the descriptor, -ENAMETOOLONG, or the -errno of open(2).
+ */
+static int open_ima_file(const char *ima_dir, const char *name, int flags, char *path)
+{
+	int fd;
+
+	if ((size_t)snprintf(path, PATH_MAX, "%s/%s", ima_dir, name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/**
  * open_registry() - open the IMA file that registers mount namespaces
  * @ima_dir: the IMA securityfs directory
  *
@@ -811,22 +830,17 @@ fail:
 static int open_registry(const char *ima_dir)
 {
 	char path[PATH_MAX];
-	int fd;
+	int fd = open_ima_file(ima_dir, "namespaces", O_WRONLY, path);
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/namespaces", ima_dir) >= sizeof(path)) {
-		report("IMA directory %s: name too long", ima_dir);
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT)
+	if (fd == -ENOENT)
 		report("no %s: " NO_IMA_NS, path);
-	else if (errno == EACCES || errno == EPERM)
+	else if (fd == -EACCES || fd == -EPERM)
 		report("cannot open %s: %s (needs root with CAP_SYS_ADMIN)", path,
-		       strerror(errno));
+		       strerror(-fd));
 	else
-		report("cannot open %s: %s", path, strerror(errno));
+		report("cannot open %s/namespaces: %s", ima_dir, strerror(-fd));
 	return -1;
 }
 
@@ -911,22 +925,19 @@ static int write_rule(int fd, const struct policy *pol, unsigned int lineno, con
  */
 static int open_ns_policy(const char *ima_dir, const struct mntns *ns, char *path)
 {
+	char name[64];
 	int fd;
 
-	if ((size_t)snprintf(path, PATH_MAX, "%s/mntns:%llu/policy", ima_dir,
-			     (unsigned long long)ns->id) >= PATH_MAX) {
-		report("IMA directory %s: name too long", ima_dir);
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	snprintf(name, sizeof(name), "mntns:%llu/policy", (unsigned long long)ns->id);
+	fd = open_ima_file(ima_dir, name, O_WRONLY, path);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT)
+	if (fd == -ENOENT)
 		report("cannot open %s: mount namespace is gone", path);
-	else if (errno == EBUSY)
+	else if (fd == -EBUSY)
 		report("cannot open %s: another process is loading rules", path);
 	else
-		report("cannot open %s: %s", path, strerror(errno));
+		report("cannot open %s/%s: %s", ima_dir, name, strerror(-fd));
 	return -1;
 }
 
@@ -938,54 +949,45 @@ static int open_ns_policy(const char *ima_dir, const struct mntns *ns, char *pat
  * The kernel shows one rule per line.  The namespace was registered by
  * the hook, so it holds the rules loaded, all of them, or none if the
  * kernel dropped the batch.  A kernel without CONFIG_IMA_READ_POLICY
- * refuses to open the file for reading: then nothing is checked.
+ * refuses to open the file for reading with EACCES: then nothing is
+ * checked.  Any other failure to read the rules back is one.
  *
  * Return: 0, or -1 once an error was reported.
  */
 static int check_in_force(const char *path, const struct policy *pol)
 {
-	size_t total = 0, max = ((size_t)pol->rules + 1) * (size_t)sysconf(_SC_PAGESIZE);
+	/* More text than a page per rule loaded is more rules than loaded. */
+	size_t len, max = ((size_t)pol->rules + 1) * (size_t)sysconf(_SC_PAGESIZE);
 	unsigned int rules = 0;
-	bool in_line = false;
-	char buf[4096];
-	ssize_t n, i;
-	int fd;
+	char *text, *line;
+	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EINVAL))
+	if (fd < 0 && errno == EACCES)
 		return 0;
 	if (fd < 0) {
 		report("cannot open %s to read the rules back: %s", path, strerror(errno));
 		return -1;
 	}
-	/* Stop early at more rules or text than were loaded: a page per rule. */
-	while (rules <= pol->rules && total <= max && (n = read(fd, buf, sizeof(buf)))) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			report("cannot read the rules back from %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			if (buf[i] != '\n') {
-				in_line = true;
-			} else if (in_line) {
-				rules++;
-				in_line = false;
-			}
-		}
-		total += n;
-	}
+	err = read_fd(fd, max, &text, &len);
 	close(fd);
-	rules += in_line;
-	if (rules > pol->rules || total > max) {
-		report("policy not in force as loaded: %s shows more than the %u rules loaded",
-		       path, pol->rules);
+	if (err == -EFBIG) {
+		report("policy not in force: %s shows more than the %u rules loaded", path,
+		       pol->rules);
 		return -1;
 	}
-	if (rules < pol->rules) {
-		report("policy not in force after loading: %u of %u rules", rules, pol->rules);
+	if (err) {
+		report("cannot read the rules back from %s: %s", path, strerror(-err));
+		return -1;
+	}
+	for (line = text + strspn(text, "\n"); *line; line += strspn(line, "\n")) {
+		rules++;
+		line += strcspn(line, "\n");
+	}
+	free(text);
+	if (rules != pol->rules) {
+		report("policy not in force: %s shows %u rules, %u were loaded", path, rules,
+		       pol->rules);
 		return -1;
 	}
 	return 0;
