@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash disable=SC2154 # $out: set by demo.sh's expect
 # Second act of `make demo`, sourced by demo.sh, whose say, show, expect
-# and fail it uses: the same protection for OCI containers. crun starts
-# them from the image layer of the ext4 disk (harness/make-disk-image.sh),
-# and the createRuntime hook ima-ns-oci-hook (tools/ima_ns) loads the policy
-# that the container's annotation names. The demo fails when the kernel
-# does not behave as shown.
-set -euo pipefail
+# (its output in $out) and fail it uses: the same protection for OCI
+# containers. crun starts them from the image layer of the ext4 disk
+# (harness/make-disk-image.sh), and the createRuntime hook ima-ns-oci-hook
+# (tools/ima_ns) loads the policy that the container's annotation names.
+# The demo fails when the kernel does not behave as shown. demo.sh sets
+# -euo pipefail.
 
 ima=/sys/kernel/security/ima
 layer=/mnt/disk/layer/rootfs
@@ -20,27 +20,6 @@ for f in /usr/bin/crun /usr/libexec/ima-ns/ima-ns-oci-hook "$config" "$layer/bin
 	[ -e "$f" ] || fail "no $f in the guest (make initramfs)"
 done
 
-# Run a command as shown and print its output, kept in $out; fail unless it
-# exits as WANT says (ok or fail) and its output matches every PATTERN.
-expect_out() {   # WANT COMMAND PATTERN...
-	local want=$1 cmd=$2 rc p
-	shift 2
-	show "$cmd"
-	set +e
-	out=$(bash -c "$cmd" 2>&1)
-	rc=$?
-	set -e
-	[ -z "$out" ] || printf '%s\n' "$out"
-	if [ "$want" = ok ] && [ "$rc" != 0 ]; then
-		fail "'$cmd' exited $rc"
-	elif [ "$want" = fail ] && [ "$rc" = 0 ]; then
-		fail "'$cmd' succeeded"
-	fi
-	for p in "$@"; do
-		grep -qE -- "$p" <<<"$out" || fail "'$cmd' did not print '$p'"
-	done
-}
-
 # A bundle: a fresh overlay over the image layer as its rootfs, and a
 # config.json asking for POLICY, with the process `sh -c SCRIPT`.
 bundle() {   # NAME POLICY SCRIPT
@@ -52,9 +31,6 @@ bundle() {   # NAME POLICY SCRIPT
 }
 
 say "Act 2: containers. crun starts them from an image layer on ext4, each file hashed"
-if ! grep -q ' /sys/fs/cgroup ' /proc/self/mounts; then
-	expect ok "mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup"
-fi
 expect ok "ls $layer $layer/srv"
 expect ok "getfattr -n security.ima -e hex $layer/srv/data.txt"
 
@@ -73,7 +49,7 @@ bundle web1 web 'cat /srv/data.txt; /usr/bin/app'
 expect ok "grep -A 2 -e '\"annotations\"' -e '\"createRuntime\"' $bundles/web1/config.json"
 
 say "It starts, reads an intact file of the image and runs its /usr/bin/app"
-expect_out ok "$crun run --no-pivot -b $bundles/web1 web1" \
+expect ok "$crun run --no-pivot -b $bundles/web1 web1" \
 	'^ima-ns-oci-hook: container web1: registered mntns:[0-9]+ \(pid [0-9]+\), loaded 3 rules' \
 	'^records of the image layer$' '^app: started$'
 
@@ -83,19 +59,19 @@ expect ok "echo tampered >> $layer/srv/data.txt"
 say "A new container of the image, a service that runs until stopped"
 bundle web2 web 'exec sleep 3600 >/dev/null 2>&1'
 expect ok "$crun run --no-pivot --detach -b $bundles/web2 web2"
-expect_out ok "$crun exec web2 stat -L -c %i /proc/self/ns/mnt" '^[0-9]+$'
+expect ok "$crun exec web2 stat -L -c %i /proc/self/ns/mnt" '^[0-9]+$'
 nsid=$out
-expect_out ok "cat $ima/namespaces" "^$nsid mntns:[0-9]+\$"
+expect ok "cat $ima/namespaces" "^$nsid mntns:[0-9]+\$"
 mntid=$(sed -n "s/^$nsid mntns://p" <<<"$out")
 expect ok "ls $ima/mntns:$mntid"
 
 denied="^cat: can't open '/srv/data.txt': Permission denied\$"
 say "In it, the tampered file no longer opens..."
-expect_out fail "$crun exec web2 cat /srv/data.txt" "$denied"
+expect fail "$crun exec web2 cat /srv/data.txt" "$denied"
 say "...not even from a mount namespace unshared inside it..."
-expect_out fail "$crun exec web2 unshare -m cat /srv/data.txt" "$denied"
+expect fail "$crun exec web2 unshare -m cat /srv/data.txt" "$denied"
 say "...while intact programs still run"
-expect_out ok "$crun exec web2 /usr/bin/app" '^app: started$'
+expect ok "$crun exec web2 /usr/bin/app" '^app: started$'
 
 say "The audit records of the denials name the container's mount namespace"
 show "dmesg | grep 'type=1800' | grep 'name=\"/srv/data.txt\"'"
@@ -112,7 +88,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 expect fail "ls $ima/mntns:$mntid"
-expect_out ok "cat $ima/namespaces; echo '(empty)'" '^\(empty\)$'
+expect ok "cat $ima/namespaces; echo '(empty)'" '^\(empty\)$'
 [ "$out" = "(empty)" ] || fail "ima/namespaces is not empty"
 
 say "A policy with a rule the kernel refuses..."
@@ -121,7 +97,7 @@ printf 'appraise func=BPRM_CHECK fsmagic=0x794c7630\nappraise func=NOPE_CHECK\n'
 expect ok "cat $policies/bad.policy"
 say "...makes the hook fail, and crun refuses to start the container"
 bundle web3 bad 'echo ran > /ran'
-expect_out fail "$crun run --no-pivot -b $bundles/web3 web3" \
+expect fail "$crun run --no-pivot -b $bundles/web3 web3" \
 	"^ima-ns-oci-hook: container web3: $policies/bad.policy:2: rule refused" \
 	'^error executing hook'
 say "Its program never ran: it would have written /ran"

@@ -13,20 +13,25 @@ say() { printf '\n# %s\n' "$*"; }
 show() { printf '$ %s\n' "$*"; }
 fail() { printf '\nDEMO FAILED: %s\n' "$*"; exit 1; }
 
-# Run a command as shown, print its output, and check its exit status.
-expect() {
-	local want=$1
-	shift
-	show "$*"
+# Run a command as shown and print its output, kept in $out; fail unless it
+# exits as WANT says (ok or fail) and its output matches every PATTERN.
+expect() {   # WANT COMMAND [PATTERN...]
+	local want=$1 cmd=$2 rc p
+	shift 2
+	show "$cmd"
 	set +e
-	bash -c "$*" 2>&1
-	local rc=$?
+	out=$(bash -c "$cmd" 2>&1)
+	rc=$?
 	set -e
+	[ -z "$out" ] || printf '%s\n' "$out"
 	if [ "$want" = ok ] && [ "$rc" != 0 ]; then
-		fail "'$*' exited $rc"
+		fail "'$cmd' exited $rc"
 	elif [ "$want" = fail ] && [ "$rc" = 0 ]; then
-		fail "'$*' succeeded"
+		fail "'$cmd' succeeded"
 	fi
+	for p in "$@"; do
+		grep -qE -- "$p" <<<"$out" || fail "'$cmd' did not print '$p'"
+	done
 }
 
 echo 0 >/proc/sys/kernel/printk_ratelimit
