@@ -32,10 +32,11 @@
  * kernel's signature verifications with a kprobe through tracefs.  Without
  * the key or the kprobe they say why, and their goals are missed.
  *
- * Scenario 8 runs crun, the OCI hook and the busybox image layer of the
- * guest's ext4 disk (harness/make-disk-image.sh); scenario 9 needs that
- * disk on /mnt/disk.  Without them they say why, and their goals are
- * missed too.
+ * Scenario 8 runs crun, which needs cgroup2 on /sys/fs/cgroup, the OCI
+ * hook and the busybox image layer of the guest's ext4 disk
+ * (harness/make-disk-image.sh), with configs that ima_ns_oci_config.sh,
+ * installed beside this program, writes; scenario 9 needs that disk on
+ * /mnt/disk.  Without them they say why, and their goals are missed too.
  *
  * The guest needs tsc=reliable for its clock to be the TSC: without it,
  * the kernel distrusts the TSCs of QEMU's two sockets and counts time in
@@ -44,6 +45,7 @@
 
 #define _GNU_SOURCE
 #include <linux/elf.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -100,11 +102,6 @@
 /* Goal of 5-sigv: one verification per requirement set and content. */
 #define SIGV_LIMIT	2
 
-#define EXT4_MAGIC	0xef53
-#define EXT4_MAGIC_STR	"0xef53"
-#define OVL_MAGIC_STR	"0x794c7630"
-#define CGROUP2_MAGIC	0x63677270
-
 /*
  * Scenario 8: `crun run` of a bundle whose rootfs is an overlay of the
  * disk's image layer and a tmpfs upper directory, with and without the
@@ -112,6 +109,8 @@
  */
 #define CRUN		"crun"
 #define OCI_HOOK	"/usr/libexec/ima-ns/ima-ns-oci-hook"
+/* Writes the configs, as the end-to-end test's; installed beside us. */
+#define OCI_CONFIG	"ima_ns_oci_config.sh"
 #define LAYER_DIR	"/mnt/disk/layer/rootfs"
 #define CGROUP_DIR	"/sys/fs/cgroup"
 #define CRUN_DIR	BENCH_DIR "/crun"
@@ -226,7 +225,7 @@ struct config {
 	unsigned long setns_calls;
 	unsigned long crun_iters;
 	unsigned long first_iters;
-	size_t first_size;
+	int first_size_idx;	/* scenario 9's file size: that sizes[] */
 	unsigned long hash_iters[NR_SIZES];
 	size_t sizes[NR_SIZES];
 	unsigned int pops[NR_POPS];
@@ -244,7 +243,7 @@ static const struct config full_config = {
 	.setns_calls = 2000,
 	.crun_iters = 3,
 	.first_iters = 2,
-	.first_size = 1 << 20,
+	.first_size_idx = 1,	/* 1 MiB */
 	.hash_iters = { 40, 4, 1 },
 	.sizes = { 4096, 1 << 20, 64 << 20 },
 	.pops = { 1, 100, 1000, 10000 },
@@ -262,7 +261,7 @@ static const struct config smoke_config = {
 	.setns_calls = 20,
 	.crun_iters = 1,
 	.first_iters = 1,
-	.first_size = 64 << 10,
+	.first_size_idx = 1,	/* 64 KiB */
 	.hash_iters = { 2, 1, 1 },
 	.sizes = { 4096, 64 << 10, 1 << 20 },
 	.pops = { 1, 2, 5, 10 },
@@ -272,6 +271,8 @@ static const struct config smoke_config = {
 
 static const struct config *cfg = &full_config;
 static bool smoke;
+/* What the files with a wrong security.ima of scenarios 8 and 9 hold. */
+static const char bad_text[] = "not what security.ima says\n";
 /* In shared memory: the scenarios run in child processes. */
 static struct sample *samples;
 static struct sig_state *sig;
@@ -351,42 +352,97 @@ static void sample_done(struct sample *s)
 	fflush(stdout);
 }
 
+/* One of the operations measure_sides() takes turns with. */
+struct side {
+	int idx;
+	const char *id;
+	const char *name;
+	int (*prep)(void *arg);	/* untimed, before each call; or NULL */
+	int (*op)(void *arg);
+	void *arg;
+};
+
+/* Runs @s's @prep, untimed, then @op; returns the time @op took. */
+static unsigned long long timed_call(const struct side *s)
+{
+	unsigned long long start;
+
+	if (s->prep)
+		check(s->prep(s->arg), s->name);
+	start = now_ns();
+	check(s->op(s->arg), s->name);
+	return now_ns() - start;
+}
+
+/*
+ * Measures the @n operations of @sides in the same run, taking turns: each
+ * round calls every one once, in an order that rotates by one from round
+ * to round and from repetition to repetition, ABBA ABBA... for two, so
+ * that whatever drifts during the run weighs on all alike; after a
+ * warm-up of a tenth of @iters rounds.  Every call is timed alone, after
+ * its side's @prep.  A repetition's figure for a side is the mean of its
+ * @iters calls, which its sample sums first.
+ */
+static void measure_sides(const struct side *sides, int n,
+			  unsigned long iters, int reps)
+{
+	unsigned long i, warm = iters / 10 + 1;
+	struct sample *s;
+	int r, k, turn;
+
+	for (k = 0; k < n; k++)
+		sample_start(sides[k].idx, sides[k].id, sides[k].name, iters);
+	for (i = 0; i < warm; i++)
+		for (k = 0; k < n; k++)
+			timed_call(&sides[k]);
+	for (r = 0; r < reps && r < MAX_REPS; r++) {
+		for (k = 0; k < n; k++)
+			samples[sides[k].idx].ns[r] = 0;
+		for (i = 0; i < iters; i++)
+			for (turn = 0; turn < n; turn++) {
+				k = (r + i + turn) % n;
+				samples[sides[k].idx].ns[r] +=
+					timed_call(&sides[k]);
+			}
+		for (k = 0; k < n; k++) {
+			s = &samples[sides[k].idx];
+			s->ns[r] /= iters;
+			s->reps++;
+		}
+	}
+	for (k = 0; k < n; k++)
+		sample_done(&samples[sides[k].idx]);
+}
+
 /*
  * Runs @op(@arg) @iters times per repetition, @reps times, after a warm-up
  * of a tenth of @iters, and stores each repetition's mean per call in
  * samples[@idx].  With @prep, every call is timed alone and @prep(@arg)
- * runs untimed before it.  An error of @prep or @op ends the process.
+ * runs untimed before it: measure_sides() of one side.  An error of @prep
+ * or @op ends the process.
  */
 static void measure(int idx, const char *id, const char *name,
 		    unsigned long iters, int reps, int (*prep)(void *),
 		    int (*op)(void *), void *arg)
 {
-	struct sample *s = sample_start(idx, id, name, iters);
+	const struct side side = { idx, id, name, prep, op, arg };
 	unsigned long i, warm = iters / 10 + 1;
-	unsigned long long total, start;
+	unsigned long long start;
+	struct sample *s;
 	int r;
 
-	for (i = 0; i < warm; i++) {
-		if (prep)
-			check(prep(arg), name);
-		check(op(arg), name);
+	if (prep) {
+		measure_sides(&side, 1, iters, reps);
+		return;
 	}
+	s = sample_start(idx, id, name, iters);
+	for (i = 0; i < warm; i++)
+		check(op(arg), name);
 	for (r = 0; r < reps && r < MAX_REPS; r++) {
-		total = 0;
-		if (prep) {
-			for (i = 0; i < iters; i++) {
-				check(prep(arg), name);
-				start = now_ns();
-				check(op(arg), name);
-				total += now_ns() - start;
-			}
-		} else {
-			start = now_ns();
-			for (i = 0; i < iters; i++)
-				check(op(arg), name);
-			total = now_ns() - start;
-		}
-		s->ns[r] = (double)total / iters;
+		start = now_ns();
+		for (i = 0; i < iters; i++)
+			check(op(arg), name);
+		s->ns[r] = (double)(now_ns() - start) / iters;
 		s->reps++;
 	}
 	sample_done(s);
@@ -422,67 +478,6 @@ static void measure_each(int idx, const char *id, const char *name,
 	}
 	free(calls);
 	sample_done(s);
-}
-
-/* One of the two operations measure_side_by_side() takes turns with. */
-struct side {
-	int idx;
-	const char *id;
-	const char *name;
-	int (*prep)(void *arg);	/* untimed, before each call; or NULL */
-	int (*op)(void *arg);
-	void *arg;
-};
-
-/* Runs @s's @prep, untimed, then @op; returns the time @op took. */
-static unsigned long long timed_call(const struct side *s)
-{
-	unsigned long long start;
-
-	if (s->prep)
-		check(s->prep(s->arg), s->name);
-	start = now_ns();
-	check(s->op(s->arg), s->name);
-	return now_ns() - start;
-}
-
-/*
- * Measures two operations in the same run, taking turns: the calls of
- * @sides[0] and @sides[1] alternate, ABBA ABBA..., so that whatever drifts
- * during the run weighs on both alike, after a warm-up of a tenth of
- * @iters each.  Every call is timed alone, after its side's @prep; a
- * repetition's figure for a side is the mean of its @iters calls, as in
- * measure().
- */
-static void measure_side_by_side(const struct side *sides,
-				 unsigned long iters, int reps)
-{
-	unsigned long i, warm = iters / 10 + 1;
-	unsigned long long total[2];
-	struct sample *s[2];
-	int r, k, turn;
-
-	for (k = 0; k < 2; k++)
-		s[k] = sample_start(sides[k].idx, sides[k].id, sides[k].name,
-				    iters);
-	for (i = 0; i < warm; i++)
-		for (k = 0; k < 2; k++)
-			timed_call(&sides[k]);
-	for (r = 0; r < reps && r < MAX_REPS; r++) {
-		total[0] = 0;
-		total[1] = 0;
-		for (i = 0; i < iters; i++)
-			for (turn = 0; turn < 2; turn++) {
-				k = (r + i + turn) % 2;
-				total[k] += timed_call(&sides[k]);
-			}
-		for (k = 0; k < 2; k++) {
-			s[k]->ns[r] = (double)total[k] / iters;
-			s[k]->reps++;
-		}
-	}
-	for (k = 0; k < 2; k++)
-		sample_done(s[k]);
 }
 
 /* Records that samples[@idx] could not be measured, and why. */
@@ -544,41 +539,29 @@ static int open_empty(void *empty)
 	return open(empty, O_RDONLY) < 0 && errno == ENOENT ? 0 : -EIO;
 }
 
-/* Runs @argv with stdout on /dev/null; returns 0 if it exited with 0. */
-static int spawn_wait(char *const argv[])
-{
-	posix_spawn_file_actions_t actions;
-	int status, err;
-	pid_t pid;
-
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (err)
-		return -err;
-	if (waitpid(pid, &status, 0) != pid)
-		return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return -EIO;
-}
+/* Where a spawned program's descriptor goes. */
+struct redirect {
+	const char *path;	/* opened with @flags; NULL: the benchmark's */
+	int flags;
+};
 
 /*
- * Runs @argv with stdin and stdout on /dev/null and stderr in the file
- * @err; returns its exit status, 128 + the signal that ended it, or -errno.
+ * Runs @argv with its stdin, stdout and stderr where @io[0], @io[1] and
+ * @io[2] say; returns its exit status, 128 + the signal that ended it, or
+ * -errno.
  */
-static int spawn_status(char *const argv[], const char *err)
+static int spawn_status(char *const argv[], const struct redirect io[3])
 {
 	posix_spawn_file_actions_t actions;
-	int status, ret;
+	int status, ret, fd;
 	pid_t pid;
 
 	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&actions, 2, err,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	for (fd = 0; fd < 3; fd++)
+		if (io[fd].path)
+			posix_spawn_file_actions_addopen(&actions, fd,
+							 io[fd].path,
+							 io[fd].flags, 0644);
 	ret = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&actions);
 	if (ret)
@@ -588,6 +571,17 @@ static int spawn_status(char *const argv[], const char *err)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/* Runs @argv with stdout on /dev/null; returns 0 if it exited with 0. */
+static int spawn_wait(char *const argv[])
+{
+	static const struct redirect io[3] = {
+		{ NULL }, { "/dev/null", O_WRONLY }, { NULL },
+	};
+	int status = spawn_status(argv, io);
+
+	return status > 0 ? -EIO : status;
 }
 
 static int exec_tiny(void *path)
@@ -637,12 +631,36 @@ static int ns_cycle(void *steps)
 
 /* --- Scenario 2: first-open hashing ----------------------------------- */
 
+/* A file of scenarios 2 and 9, and the security.ima that fits it. */
 struct hash_file {
 	const char *path;
 	unsigned char *data;
 	size_t size;
 	unsigned char xattr[2 + SHA256_LEN];
 };
+
+/*
+ * Creates @h->path, owned by OWNER_BENCH, with @h->size bytes of a pattern
+ * that it keeps in @h->data, and puts in @h->xattr the security.ima of
+ * their sha256, which the kernel computes through AF_ALG.  It does not set
+ * that security.ima.
+ */
+static void make_hashed_file(struct hash_file *h)
+{
+	size_t i;
+
+	h->data = malloc(h->size);
+	if (!h->data)
+		die("malloc", ENOMEM);
+	for (i = 0; i < h->size; i++)
+		h->data[i] = (i * 2654435761u) >> 24;
+	check(make_file(h->path, h->data, h->size, OWNER_BENCH, 0644),
+	      "create the file to hash");
+	h->xattr[0] = IMA_XATTR_DIGEST_NG;
+	h->xattr[1] = IMA_ALGO_SHA256;
+	check(kernel_digest("sha256", h->data, h->size, h->xattr + 2,
+			    SHA256_LEN), "AF_ALG sha256");
+}
 
 /* Setting security.ima again makes IMA forget the file's verdict. */
 static int reset_verdict(void *data)
@@ -696,20 +714,9 @@ static void bench_hashing(int n)
 	struct hash_file h = { .path = HASH_FILE, .size = cfg->sizes[n] };
 	char size[24], sz[24], id[32], name[96];
 	int idx = S_HASH + n * NR_METHODS;
-	size_t i;
 
 	size_names(h.size, size, sz, sizeof(size));
-	h.data = malloc(h.size);
-	if (!h.data)
-		die("malloc", ENOMEM);
-	for (i = 0; i < h.size; i++)
-		h.data[i] = (i * 2654435761u) >> 24;
-	check(make_file(h.path, h.data, h.size, OWNER_BENCH, 0644),
-	      "create the file to hash");
-	h.xattr[0] = IMA_XATTR_DIGEST_NG;
-	h.xattr[1] = IMA_ALGO_SHA256;
-	check(kernel_digest("sha256", h.data, h.size, h.xattr + 2, SHA256_LEN),
-	      "AF_ALG sha256");
+	make_hashed_file(&h);
 	check(reset_verdict(&h), "set security.ima");
 
 	snprintf(id, sizeof(id), "2-%s-ima", sz);
@@ -1272,15 +1279,8 @@ static int setns_scenario(void *rules)
 #define CRUN_HOOK_ID	"8-hook"
 #define CRUN_HOOK_NAME	"same, OCI hook and a 3-rule namespace policy"
 
-/* What the hook entry of a config adds: the policy CRUN_POLICY. */
-#define CRUN_HOOK_JSON							\
-	"\"annotations\":{\"org.kernel.ima.namespace.policy\":\""		\
-	CRUN_POLICY "\"},"						\
-	"\"hooks\":{\"createRuntime\":[{\"path\":\"" OCI_HOOK "\","		\
-	"\"args\":[\"ima-ns-oci-hook\",\"--policy-dir=" CRUN_POLICIES "\"]}]},"
 /* The check container exits with CRUN_DENIED if it cannot read /bad. */
 #define CRUN_DENIED	42
-#define CRUN_CHECK_ARGS	"\"/bin/sh\",\"-c\",\"cat /bad || exit 42\""
 
 static void skip_crun(const char *why)
 {
@@ -1307,6 +1307,10 @@ static void show_crun_stderr(void)
  */
 static int crun_status(const char *config)
 {
+	static const struct redirect io[3] = {
+		{ "/dev/null", O_RDONLY }, { "/dev/null", O_WRONLY },
+		{ CRUN_STDERR, O_WRONLY | O_CREAT | O_TRUNC },
+	};
 	static unsigned long runs;
 	char name[64], config_opt[128];
 	char *argv[] = { CRUN, "--cgroup-manager=disabled", "run",
@@ -1315,7 +1319,7 @@ static int crun_status(const char *config)
 
 	snprintf(name, sizeof(name), "imans-bench-%d-%lu", getpid(), ++runs);
 	snprintf(config_opt, sizeof(config_opt), "--config=%s", config);
-	return spawn_status(argv, CRUN_STDERR);
+	return spawn_status(argv, io);
 }
 
 /* The timed call: `crun run`, from the fork to the wait. */
@@ -1339,64 +1343,70 @@ static int crun_settle(void *unused)
 	return usleep(CRUN_SETTLE_US) ? -errno : 0;
 }
 
-/*
- * Writes the OCI config @path of a container that runs @args (JSON
- * strings) in new pid, mount, uts and ipc namespaces; with @hook, the
- * createRuntime hook gives its mount namespace the policy CRUN_POLICY.
- */
-static int write_crun_config(const char *path, const char *args, bool hook)
+/* Puts in @path, of @size bytes, that of OCI_CONFIG, beside this program. */
+static int find_oci_config(char *path, size_t size)
 {
-	FILE *f = fopen(path, "w");
+	ssize_t len = readlink("/proc/self/exe", path,
+			       size - sizeof(OCI_CONFIG));
+	char *slash = len > 0 ? memrchr(path, '/', len) : NULL;
 
-	if (!f)
-		return -errno;
-	fputs("{\"ociVersion\":\"1.0.2\",\n", f);
-	fputs("\"process\":{\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},\n", f);
-	fprintf(f, "\t\"args\":[%s],\n", args);
-	fputs("\t\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"/\"},\n", f);
-	fputs("\"root\":{\"path\":\"rootfs\"},\"hostname\":\"c1\",\n", f);
-	fputs("\"mounts\":[\n", f);
-	fputs("\t{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},\n", f);
-	fputs("\t{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\n", f);
-	fputs("\t \"options\":[\"nosuid\",\"mode=755\"]}],\n", f);
-	if (hook)
-		fputs(CRUN_HOOK_JSON "\n", f);
-	fputs("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},\n", f);
-	fputs("\t{\"type\":\"uts\"},{\"type\":\"ipc\"}]}}\n", f);
-	return fclose(f) ? -errno : 0;
+	if (!slash)
+		return len < 0 ? -errno : -ENOENT;
+	memcpy(slash + 1, OCI_CONFIG, sizeof(OCI_CONFIG));
+	return access(path, R_OK) ? -errno : 0;
 }
 
-/* crun wants a cgroup2 hierarchy, even with --cgroup-manager=disabled. */
-static int mount_cgroup2(void)
+/*
+ * Writes @path with @script, OCI_CONFIG: the config of a container that
+ * runs @args in new pid, mount, uts and ipc namespaces; with @hook, the
+ * createRuntime hook gives its mount namespace the policy CRUN_POLICY.
+ * Returns the script's status, as spawn_status().
+ */
+static int write_crun_config(char *script, const char *path, bool hook,
+			     char *const args[])
 {
-	struct statfs sf;
+	const struct redirect io[3] = {
+		{ NULL }, { path, O_WRONLY | O_CREAT | O_TRUNC }, { NULL },
+	};
+	char *argv[12] = { "bash", script };
+	size_t n = 2;
 
-	if (!statfs(CGROUP_DIR, &sf) && sf.f_type == CGROUP2_MAGIC)
-		return 0;
-	return mount("cgroup2", CGROUP_DIR, "cgroup2", 0, NULL) ? -errno : 0;
+	if (hook) {
+		argv[n++] = "-p";
+		argv[n++] = CRUN_POLICY;
+		argv[n++] = "-a";
+		argv[n++] = "--policy-dir=" CRUN_POLICIES;
+	}
+	argv[n++] = "--";
+	while (*args && n < ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	return spawn_status(argv, io);
 }
 
 /*
  * Scenario 8, in a mount namespace of its own, not registered, where the
- * bundle's overlay (and cgroup2, if the guest had none) are mounted and
- * end with it.  The rootfs is an overlay of the disk's image layer, every
- * file of which is hashed, and a tmpfs upper directory that holds /bad,
- * with a wrong hash.  Both configs run /bin/true: 8-hook's with the hook
- * and the annotation, 8-bare's without.  Untimed check first: a container
- * that reads /bad can without the hook and cannot with it.
+ * bundle's overlay is mounted and ends with it.  The rootfs is an overlay
+ * of the disk's image layer, every file of which is hashed, and a tmpfs
+ * upper directory that holds /bad, with a wrong hash.  Both configs run
+ * /bin/true: 8-hook's with the hook and the annotation, 8-bare's without.
+ * Untimed check first: a container that reads /bad can without the hook
+ * and cannot with it.  crun needs cgroup2 on CGROUP_DIR, which the guest's
+ * init mounts, even with --cgroup-manager=disabled.
  */
 static int crun_scenario(void *unused)
 {
 	static const char * const dirs[] = { CRUN_DIR, CRUN_BUNDLE,
 		CRUN_ROOTFS, CRUN_UPPER, CRUN_WORK, CRUN_POLICIES };
-	static const char bad[] = "not what security.ima says\n";
 	const struct side sides[] = {
 		{ S_CRUN_BARE, CRUN_BARE_ID, CRUN_BARE_NAME, crun_settle,
 		  crun_run, CRUN_BARE_CFG },
 		{ S_CRUN_HOOK, CRUN_HOOK_ID, CRUN_HOOK_NAME, crun_settle,
 		  crun_run, CRUN_HOOK_CFG },
 	};
-	char why[128];
+	char script[PATH_MAX], read_bad[64], why[160];
+	char *const run_true[] = { "/bin/true", NULL };
+	char *const run_check[] = { "/bin/sh", "-c", read_bad, NULL };
+	struct statfs sf;
 	int status;
 	size_t i;
 
@@ -1409,22 +1419,26 @@ static int crun_scenario(void *unused)
 		skip_crun("no image layer in " LAYER_DIR " (harness/make-disk-image.sh)");
 		return 0;
 	}
-	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		die("a mount namespace for crun", errno);
-	status = mount_cgroup2();
+	if (statfs(CGROUP_DIR, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		skip_crun("no cgroup2 on " CGROUP_DIR ", which crun needs");
+		return 0;
+	}
+	status = find_oci_config(script, sizeof(script));
 	if (status) {
-		snprintf(why, sizeof(why), "cannot mount cgroup2 on %s: %s",
-			 CGROUP_DIR, strerror(-status));
+		snprintf(why, sizeof(why), "no %s beside the benchmark: %s",
+			 OCI_CONFIG, strerror(-status));
 		skip_crun(why);
 		return 0;
 	}
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("a mount namespace for crun", errno);
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdir(dirs[i], 0755) && errno != EEXIST)
 			die(dirs[i], errno);
-	check(make_file(CRUN_UPPER "/bad", bad, strlen(bad), 0, 0644),
-	      "create the container's /bad");
-	check(set_ima_hash(CRUN_UPPER "/bad", bad, strlen(bad),
+	check(make_file(CRUN_UPPER "/bad", bad_text, strlen(bad_text), 0,
+			0644), "create the container's /bad");
+	check(set_ima_hash(CRUN_UPPER "/bad", bad_text, strlen(bad_text),
 			   IMA_ALGO_SHA256, true), "hash the container's /bad");
 	check(make_file(CRUN_POLICIES "/" CRUN_POLICY ".policy", RULES_CRUN,
 			strlen(RULES_CRUN), 0, 0644), "write the policy file");
@@ -1432,13 +1446,15 @@ static int crun_scenario(void *unused)
 		  "lowerdir=" LAYER_DIR ",upperdir=" CRUN_UPPER
 		  ",workdir=" CRUN_WORK))
 		die("mount the container's overlay", errno);
-	check(write_crun_config(CRUN_BARE_CFG, "\"/bin/true\"", false),
+	snprintf(read_bad, sizeof(read_bad), "cat /bad || exit %d",
+		 CRUN_DENIED);
+	check(write_crun_config(script, CRUN_BARE_CFG, false, run_true),
 	      "write " CRUN_BARE_CFG);
-	check(write_crun_config(CRUN_HOOK_CFG, "\"/bin/true\"", true),
+	check(write_crun_config(script, CRUN_HOOK_CFG, true, run_true),
 	      "write " CRUN_HOOK_CFG);
-	check(write_crun_config(CRUN_BARE_CHECK, CRUN_CHECK_ARGS, false),
+	check(write_crun_config(script, CRUN_BARE_CHECK, false, run_check),
 	      "write " CRUN_BARE_CHECK);
-	check(write_crun_config(CRUN_HOOK_CHECK, CRUN_CHECK_ARGS, true),
+	check(write_crun_config(script, CRUN_HOOK_CHECK, true, run_check),
 	      "write " CRUN_HOOK_CHECK);
 
 	status = crun_status(CRUN_BARE_CHECK);
@@ -1465,7 +1481,7 @@ static int crun_scenario(void *unused)
 		skip_crun(why);
 		return 0;
 	}
-	measure_side_by_side(sides, cfg->crun_iters, cfg->reps);
+	measure_sides(sides, ARRAY_SIZE(sides), cfg->crun_iters, cfg->reps);
 	return 0;
 }
 
@@ -1483,65 +1499,56 @@ static void bench_crun(void)
 #define FIRST_OVL_NAME	"same, through overlayfs (that ext4 directory lower, tmpfs upper)"
 #define FIRST_GEN_XATTR	"user.ima_ns_bench"
 
-struct first_open {
-	const char *path;	/* what is opened: DISK_FILE or OVL_FILE */
-	int disk;		/* DISK_BENCH_DIR, for syncfs() */
-	unsigned char xattr[2 + SHA256_LEN];	/* DISK_FILE's security.ima */
-	char ext4_name[96];
-};
-
 /*
- * Makes IMA forget both verdicts of DISK_FILE.  Setting security.ima again
- * resets the ext4 inode's, through the setxattr hook; the overlay inode's
- * goes when IMA sees that the i_version of the ext4 inode under it
- * changed, but ext4 keeps it when an xattr is set to the value it has:
- * a new value of FIRST_GEN_XATTR changes it.  syncfs() then commits the
- * journal, so that the commit does not run in the timed open.
+ * Makes IMA forget both verdicts of DISK_FILE, whichever path @data, its
+ * struct hash_file or that of the overlay's file, has: it writes through
+ * the ext4 path, as a write through the overlay would copy the file up.
+ * Setting security.ima again resets the ext4 inode's verdict, through the
+ * setxattr hook; the overlay inode's goes when IMA sees that the i_version
+ * of the ext4 inode under it changed, but ext4 keeps it when an xattr is
+ * set to the value it has: a new value of FIRST_GEN_XATTR changes it.
+ * syncfs() then commits the journal, so that the commit does not run in
+ * the timed open.
  */
 static int reset_first(void *data)
 {
-	struct first_open *f = data;
+	struct hash_file *h = data;
 	char gen[24];
 	int len = snprintf(gen, sizeof(gen), "%llu", now_ns());
+	int disk, err;
 
 	if (setxattr(DISK_FILE, FIRST_GEN_XATTR, gen, len, 0) ||
-	    setxattr(DISK_FILE, "security.ima", f->xattr, sizeof(f->xattr), 0) ||
-	    syncfs(f->disk))
+	    setxattr(DISK_FILE, "security.ima", h->xattr, sizeof(h->xattr), 0))
 		return -errno;
-	return 0;
-}
-
-static int open_first(void *data)
-{
-	struct first_open *f = data;
-
-	return try_open(f->path);
+	disk = open(DISK_BENCH_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (disk < 0)
+		return -errno;
+	err = syncfs(disk) ? -errno : 0;
+	close(disk);
+	return err;
 }
 
 /*
  * Scenario 9, in a namespace registered with RULES_FIRST, which appraises
  * the benchmark's files on ext4 and on overlayfs: the overlay, mounted in
- * that namespace, stacks a tmpfs upper directory on DISK_BENCH_DIR.  Both
- * sides open the same ext4 inode, whose pages stay in the page cache, and
- * differ only in the path.  Checked first: both deny a bad hash, and the
- * overlay's verdict follows a change of security.ima on ext4.
+ * that namespace, stacks a tmpfs upper directory on DISK_BENCH_DIR.
+ * @data holds the two sides, 9-ext4 and 9-ovl: they open the same ext4
+ * inode, whose pages stay in the page cache, and differ only in the path.
+ * Checked first: both deny a bad hash, and the overlay's verdict follows a
+ * change of security.ima on ext4.  Checked last: the opens of each side
+ * cost at least half of what scenario 2's AF_ALG sha256 of as many bytes
+ * did, so that they hashed the file.
  */
 static int first_governed(void *data)
 {
 	static const char * const dirs[] = { OVL_DIR, OVL_UPPER, OVL_WORK,
 					     OVL_MERGED };
-	struct first_open *f = data;
-	struct first_open ovl = *f;
-	const struct side sides[] = {
-		{ S_FIRST_EXT4, FIRST_EXT4_ID, f->ext4_name, reset_first,
-		  open_first, f },
-		{ S_FIRST_OVL, FIRST_OVL_ID, FIRST_OVL_NAME, reset_first,
-		  open_first, &ovl },
-	};
-	unsigned char wrong[sizeof(f->xattr)];
+	const struct side *sides = data;
+	struct hash_file *h = sides[0].arg;
+	unsigned char wrong[sizeof(h->xattr)];
+	double least;
 	size_t i;
 
-	ovl.path = OVL_FILE;
 	enter_policy(RULES_FIRST);
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdir(dirs[i], 0755) && errno != EEXIST)
@@ -1555,70 +1562,66 @@ static int first_governed(void *data)
 		die("the rules do not deny a bad hash on ext4 and overlayfs",
 		    EPERM);
 	check(try_open(OVL_FILE), "open the hashed file through the overlay");
-	memcpy(wrong, f->xattr, sizeof(wrong));
+	memcpy(wrong, h->xattr, sizeof(wrong));
 	wrong[2] ^= 1;
 	if (setxattr(DISK_FILE, "security.ima", wrong, sizeof(wrong), 0))
 		die("set security.ima", errno);
 	if (try_open(OVL_FILE) != -EACCES)
 		die("the overlay keeps its verdict after security.ima changed",
 		    EPERM);
-	check(reset_first(f), "set security.ima again");
+	check(reset_first(h), "set security.ima again");
 	check(try_open(DISK_FILE), "open the hashed file on ext4");
 	check(try_open(OVL_FILE), "open the hashed file through the overlay");
-	measure_side_by_side(sides, cfg->first_iters, cfg->reps);
-	/* An overlay verdict that stayed would make a cheap "first" open. */
-	if (!smoke &&
-	    samples[S_FIRST_OVL].med < samples[S_FIRST_EXT4].med / 2)
-		die("9-ovl: the overlay's opens did not hash", EINVAL);
+	measure_sides(sides, 2, cfg->first_iters, cfg->reps);
+	/* A verdict that stayed would make a cheap "first" open. */
+	least = samples[S_HASH + cfg->first_size_idx * NR_METHODS +
+			M_AF_ALG].med / 2;
+	for (i = 0; i < 2; i++)
+		if (samples[sides[i].idx].med < least)
+			die("9: opens cost less than half of an AF_ALG sha256",
+			    EINVAL);
 	return 0;
 }
 
 static void bench_first_open(void)
 {
-	static const char bad[] = "not what security.ima says\n";
-	struct first_open f = { .path = DISK_FILE };
-	size_t i, size = cfg->first_size;
-	char sz[24], id[24], why[128];
-	unsigned char *data;
+	struct hash_file ext4 = { .path = DISK_FILE,
+				  .size = cfg->sizes[cfg->first_size_idx] };
+	struct hash_file ovl;
+	char size[24], sz[24], ext4_name[96], why[128];
+	struct side sides[] = {
+		{ S_FIRST_EXT4, FIRST_EXT4_ID, ext4_name, reset_first,
+		  open_close, &ext4 },
+		{ S_FIRST_OVL, FIRST_OVL_ID, FIRST_OVL_NAME, reset_first,
+		  open_close, &ovl },
+	};
 	struct statfs sf;
 
-	size_names(size, sz, id, sizeof(sz));
-	snprintf(f.ext4_name, sizeof(f.ext4_name),
-		 "first open (hashing), %s, ext4, namespace rules", sz);
-	if (statfs(DISK_DIR, &sf) || sf.f_type != EXT4_MAGIC) {
+	size_names(ext4.size, size, sz, sizeof(size));
+	snprintf(ext4_name, sizeof(ext4_name),
+		 "first open (hashing), %s, ext4, namespace rules", size);
+	if (statfs(DISK_DIR, &sf) || sf.f_type != EXT4_SUPER_MAGIC) {
 		snprintf(why, sizeof(why),
 			 "no ext4 on %s (harness/make-disk-image.sh)", DISK_DIR);
-		skip_sample(S_FIRST_EXT4, FIRST_EXT4_ID, f.ext4_name, why);
+		skip_sample(S_FIRST_EXT4, FIRST_EXT4_ID, ext4_name, why);
 		skip_sample(S_FIRST_OVL, FIRST_OVL_ID, FIRST_OVL_NAME, why);
 		return;
 	}
-	data = malloc(size);
-	if (!data)
-		die("malloc", ENOMEM);
-	for (i = 0; i < size; i++)
-		data[i] = (i * 2654435761u) >> 24;
 	if (mkdir(DISK_BENCH_DIR, 0755) && errno != EEXIST)
 		die("mkdir " DISK_BENCH_DIR, errno);
-	check(make_file(DISK_FILE, data, size, OWNER_BENCH, 0644),
-	      "create " DISK_FILE);
-	f.xattr[0] = IMA_XATTR_DIGEST_NG;
-	f.xattr[1] = IMA_ALGO_SHA256;
-	check(kernel_digest("sha256", data, size, f.xattr + 2, SHA256_LEN),
-	      "AF_ALG sha256");
-	check(make_file(DISK_BAD_FILE, bad, strlen(bad), OWNER_BENCH, 0644),
-	      "create " DISK_BAD_FILE);
-	check(set_ima_hash(DISK_BAD_FILE, bad, strlen(bad), IMA_ALGO_SHA256,
-			   true), "hash " DISK_BAD_FILE);
-	f.disk = open(DISK_BENCH_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (f.disk < 0)
-		die("open " DISK_BENCH_DIR, errno);
-	check(reset_first(&f), "hash " DISK_FILE);
-	in_child(first_governed, &f, "9");
-	close(f.disk);
+	make_hashed_file(&ext4);
+	ovl = ext4;
+	ovl.path = OVL_FILE;
+	check(make_file(DISK_BAD_FILE, bad_text, strlen(bad_text),
+			OWNER_BENCH, 0644), "create " DISK_BAD_FILE);
+	check(set_ima_hash(DISK_BAD_FILE, bad_text, strlen(bad_text),
+			   IMA_ALGO_SHA256, true), "hash " DISK_BAD_FILE);
+	check(reset_first(&ext4), "hash " DISK_FILE);
+	in_child(first_governed, sides, "9");
 	unlink(DISK_FILE);
 	unlink(DISK_BAD_FILE);
 	rmdir(DISK_BENCH_DIR);
-	free(data);
+	free(ext4.data);
 }
 
 /* --- 1(a), 1(b) and 1(d): ungoverned opens ------------------------------ */

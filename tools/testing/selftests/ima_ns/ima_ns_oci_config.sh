@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Print the config.json of an OCI bundle whose createRuntime hook is
-# ima-ns-oci-hook (tools/ima_ns), for ima_ns_oci_test.sh (crun and runc)
-# and `make demo` (crun).
+# ima-ns-oci-hook (tools/ima_ns), for ima_ns_oci_test.sh (crun and runc),
+# `make demo` (crun) and scenario 8 of ima_ns_bench (crun); without -p, of
+# the same bundle without the hook, the bench's baseline.
 #
-# usage: ima_ns_oci_config.sh [-p POLICY] [-a HOOK_ARG]... [-b SRC:DST]...
+# usage: ima_ns_oci_config.sh [-p POLICY [-a HOOK_ARG]...] [-b SRC:DST]...
 #                             [-n HOSTNAME] -- ARG... >config.json
 #
-#   -p POLICY    annotation org.kernel.ima.namespace.policy=POLICY
+#   -p POLICY    the hook, and the annotation
+#                org.kernel.ima.namespace.policy=POLICY
 #   -a HOOK_ARG  one more argument for the hook (-v, --policy-dir=DIR)
 #   -b SRC:DST   bind mount the host's SRC on DST in the container
 #   -n HOSTNAME  the container's host name (default imans-ctr)
@@ -26,8 +28,8 @@ hook_args=(ima-ns-oci-hook)
 binds=()
 
 usage() {
-	echo "usage: ima_ns_oci_config.sh [-p POLICY] [-a HOOK_ARG]... [-b SRC:DST]..." \
-	     "[-n HOSTNAME] -- ARG..." >&2
+	echo "usage: ima_ns_oci_config.sh [-p POLICY [-a HOOK_ARG]...]" \
+	     "[-b SRC:DST]... [-n HOSTNAME] -- ARG..." >&2
 	exit 2
 }
 
@@ -42,6 +44,8 @@ while getopts p:a:b:n: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
+# Arguments for a hook that is not there.
+[ -n "$policy" ] || [ ${#hook_args[@]} = 1 ] || usage
 
 # A JSON string: quotes, backslashes and control characters escaped.
 json_str() {
@@ -103,19 +107,24 @@ cat <<EOF
 	],
 EOF
 # crun discards what hooks print unless an annotation names a file for it;
-# runc does not know the annotation.
+# runc does not know the annotation. It stays without the hook, so that a
+# config with the hook and one without differ in the hook alone.
 printf '\t"annotations": {\n'
 if [ -n "$policy" ]; then
 	printf '\t\t"org.kernel.ima.namespace.policy": %s,\n' "$(json_str "$policy")"
 fi
 printf '\t\t"run.oci.hooks.stderr": "/proc/self/fd/2"\n'
 printf '\t},\n'
-cat <<EOF
+if [ -n "$policy" ]; then
+	cat <<EOF
 	"hooks": {
 		"createRuntime": [
 			{ "path": $(json_str "$hook"), "args": $(json_list "${hook_args[@]}") }
 		]
 	},
+EOF
+fi
+cat <<EOF
 	"linux": {
 		"namespaces": [
 			{ "type": "pid" }, { "type": "mount" }, { "type": "uts" }, { "type": "ipc" }
