@@ -31,6 +31,18 @@ while IFS= read -r f; do
 	fi
 done < <(git_tree diff --name-only base --)
 
+# Files created in the tree: untracked and not ignored.  Debian's
+# top-level .gitignore ignores every path ("/*"), so a path that only
+# that rule ignores counts too, but for the rst files that the docs build
+# writes beside the netlink specs.
+created_files() {
+	git_tree ls-files --others --exclude-standard
+	git_tree ls-files --others --ignored --exclude-standard |
+		git_tree check-ignore --verbose --stdin |
+		awk -F '\t' '$1 ~ /^\.gitignore:[0-9]+:\/\*$/ &&
+			$2 !~ /^Documentation\/networking\/netlink_spec\// { print $2 }'
+}
+
 # Files created in the tree become new files of the repository.
 while IFS= read -r f; do
 	[ -L "$tree/$f" ] && continue
@@ -39,7 +51,7 @@ while IFS= read -r f; do
 	ln -s "$repo/$f" "$tree/$f"
 	echo "refresh: moved new file $f into the repository"
 	changed=$((changed + 1))
-done < <(git_tree ls-files --others --exclude-standard)
+done < <(created_files)
 
 # A patch whose file is back to pristine is dropped.
 while read -r kind f; do

@@ -69,9 +69,9 @@ done <"$tmp/takes"
 # Print PATCH without the changes the rules in RULES withhold: added lines
 # are dropped and removed lines kept as context, for git apply --recount.
 # With KEEP=1, withhold every change except those. RULES holds
-# "START<TAB>UNTIL" lines. A changed "/**" line goes with the changed line
-# after it, so that a kernel-doc comment moves with the name line a rule
-# matches. Exit 3 if a rule matched nothing.
+# "START<TAB>UNTIL" lines. A changed "/**" line, indented or not, goes
+# with the changed line after it, so that a kernel-doc comment moves with
+# the name line a rule matches. Exit 3 if a rule matched nothing.
 withhold() {   # RULES PATCH [KEEP]
 	awk -F '\t' -v rules="$1" -v keep="${3:-0}" '
 	function emit(l, h) {
@@ -116,7 +116,7 @@ withhold() {   # RULES PATCH [KEEP]
 		if (pending != "")
 			emit(pending, held)
 		pending = ""
-		if (line == "/**") {
+		if (line ~ /^[ \t]*\/\*\*$/) {
 			pending = $0
 			pending_held = held
 		} else {
