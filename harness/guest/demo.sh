@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Guest job of `make demo`: the 2017 README's scenario, replayed with a
-# correct hash and a mutation made outside the policy, printed as a
-# transcript, then the same with OCI containers (demo-containers.sh).
+# correct hash and a mutation made outside the policy, the policy tried in
+# log mode before it is enforced, printed as a transcript, then the same
+# with OCI containers (demo-containers.sh).
 # Exits non-zero when the kernel does not behave as shown.
 set -euo pipefail
 
@@ -52,37 +53,70 @@ nsid=$(readlink /proc/$container/ns/mnt | cut -c 6-15)
 show "nsid=\$(readlink /proc/$container/ns/mnt | cut -c 6-15)   # $nsid"
 in_ns="nsenter -t $container -m"
 
-say "The host gives that namespace a policy of its own"
+say "The host gives that namespace a policy of its own: appraise the file, audit its digest"
 expect ok "echo $nsid > $ima/namespaces"
 expect ok "cat $ima/namespaces"
-expect ok "printf 'appraise fsmagic=0x01021994 fowner=$user\nappraise func=MODULE_CHECK\n' > $ima/$nsid/policy"
-expect ok "cat $ima/$nsid/policy"
+rules="appraise fsmagic=0x01021994 fowner=$user\nappraise func=MODULE_CHECK"
+rules+="\naudit fsmagic=0x01021994 fowner=$user"
+expect ok "printf '$rules\n' > $ima/$nsid/policy"
+expect ok "cat $ima/$nsid/policy" "^audit fsmagic=0x1021994 fowner=$user"
+
+say "The host tries the policy in log mode first: failures are audited, not denied"
+expect ok "echo log > $ima/$nsid/mode"
+expect ok "cat $ima/$nsid/mode" '^log$'
 
 say "Hash the file correctly: type 0x04, algorithm 0x04 (sha256), digest"
 expect ok "evmctl ima_hash -a sha256 $sensitive"
 expect ok "getfattr -n security.ima -e hex $sensitive"
 
 say "Inside the container the file opens"
-expect ok "$in_ns cat $sensitive"
+expect ok "$in_ns cat $sensitive" '^hello$'
+
+# kauditd prints records to the kernel log a moment later.
+say "The audit rule logged the digest of the content it read, the one sha256sum prints"
+expect ok "sha256sum $sensitive" '^[0-9a-f]{64}  '
+sum=${out%% *}
+sleep 0.5
+expect ok "dmesg | grep 'type=1805'" \
+	"file=\"$sensitive\" hash=\"sha256:$sum\" mnt_ns=$nsid mnt_ns_id=[0-9]+ "
 
 say "The host, which no namespace policy governs, changes the content"
 expect ok "echo foo >> $sensitive"
 
-say "Inside the container it no longer opens..."
-expect fail "$in_ns cat $sensitive"
-say "...not even from a namespace unshared from the container's..."
-expect fail "$in_ns unshare -m cat $sensitive"
-say "...while the host can still read it"
-expect ok "cat $sensitive"
-
-say "The audit record of the denial"
-show "dmesg | grep 'type=1800' | grep 'mnt_ns=$nsid'"
+say "In log mode the container still reads it..."
+expect ok "$in_ns cat $sensitive" '^hello$' '^foo$'
+say "...and the failure is audited, marked permissive=1"
 sleep 0.5
-records=$(dmesg | grep 'type=1800' | grep "mnt_ns=$nsid " || true)
-[ -n "$records" ] || fail "no type=1800 record with mnt_ns=$nsid"
-echo "$records"
-grep -q 'op=appraise_data cause=invalid-hash' <<<"$records" ||
-	fail "the record does not say op=appraise_data cause=invalid-hash"
+expect ok "dmesg | grep 'permissive=1'" \
+	"op=appraise_data cause=invalid-hash comm=\"cat\" name=\"$sensitive\" \
+mnt_ns=$nsid mnt_ns_id=[0-9]+ dev=\"tmpfs\" ino=[0-9]+ permissive=1 res=0 errno=0\$"
+say "Read again, the same content adds no record: each failing content is reported once"
+expect ok "$in_ns cat $sensitive" '^foo$'
+sleep 0.5
+expect ok "dmesg | grep -c 'permissive=1'" '^1$'
+
+say "The host has seen what the policy would deny, and enforces it"
+expect ok "echo enforce > $ima/$nsid/mode"
+expect ok "cat $ima/$nsid/mode" '^enforce$'
+say "Each change of mode is audited; suppressed= counts the repeat not reported"
+sleep 0.5
+expect ok "dmesg | grep 'op=ns_mode'" \
+	"op=ns_mode cause=log comm=\"[^\"]+\" mnt_ns=$nsid mnt_ns_id=[0-9]+ suppressed=0 res=1" \
+	"op=ns_mode cause=enforce comm=\"[^\"]+\" mnt_ns=$nsid mnt_ns_id=[0-9]+ suppressed=1 res=1"
+
+denied='Permission denied$'
+say "Inside the container the file no longer opens..."
+expect fail "$in_ns cat $sensitive" "$denied"
+say "...not even from a namespace unshared from the container's..."
+expect fail "$in_ns unshare -m cat $sensitive" "$denied"
+say "...while the host can still read it"
+expect ok "cat $sensitive" '^foo$'
+
+say "The audit records: the one of log mode, then the denials, ordinary ones without permissive=1"
+sleep 0.5
+expect ok "dmesg | grep 'type=1800' | grep 'mnt_ns=$nsid '" \
+	"op=appraise_data cause=invalid-hash comm=\"cat\" name=\"$sensitive\" \
+mnt_ns=$nsid dev=\"tmpfs\" ino=[0-9]+ res=0 errno=0\$"
 
 say "The container ends; its policy directory goes with it"
 kill "$container"

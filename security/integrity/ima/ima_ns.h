@@ -29,7 +29,20 @@
 #define IMA_NS_RELAXING_FLAGS	(IMA_PERMIT_DIRECTIO | IMA_MODSIG_ALLOWED)
 
 struct dentry;
+struct file;
 struct mnt_namespace;
+
+/**
+ * enum ima_ns_mode - what a namespace policy does with a failed appraisal
+ * @IMA_NS_ENFORCE: deny the access, and audit the denial (the default)
+ * @IMA_NS_LOG: audit the failure once per content, and let the access go
+ *	ahead, unless the global policy or an enforcing policy the namespace
+ *	inherits also appraises it
+ */
+enum ima_ns_mode {
+	IMA_NS_ENFORCE,
+	IMA_NS_LOG,
+};
 
 /**
  * struct ima_ns_policy - the appraisal policy of one mount namespace
@@ -61,6 +74,17 @@ struct mnt_namespace;
  * @busy: bit 0 is set while the policy file is open for writing.
  * @appraise_flags: IMA_APPRAISE_{MODULES,FIRMWARE,POLICY,KEXEC} wanted by
  *	@rules; read locklessly, written under @lock.
+ * @mode: an enum ima_ns_mode; read locklessly by every governed access,
+ *	written under @lock.  A change holds from the next access on: no
+ *	cached verdict depends on it, as failed appraisals are not cached.
+ * @appraises: @rules hold an appraise or dont_appraise rule; read
+ *	locklessly, written under @lock.
+ * @audits: @rules hold an audit rule; read locklessly, written under @lock.
+ * @counts_trials: the policy holds a count of &ima_ns_trials, as it is in
+ *	log mode or has audit rules; protected by @lock.
+ * @log_repeats: failed appraisals in log mode that were not audited, as
+ *	their (content, policy) pair had been already, since the last write
+ *	of @mode; shown and reset by that write.
  * @nsid: nsfs inode number of the namespace that registered the policy.
  * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
  * @index: the policy's slot in the registry, and its files' i_private.
@@ -69,6 +93,7 @@ struct mnt_namespace;
  * @dir: securityfs directory "mntns:<id>"; protected by &ima_ns_lock.
  * @policy_file: securityfs file "mntns:<id>/policy"; protected by
  *	&ima_ns_lock.
+ * @mode_file: securityfs file "mntns:<id>/mode"; protected by &ima_ns_lock.
  * @link: securityfs symlink "<nsid>" while @ns_alive; protected by
  *	&ima_ns_lock.
  *
@@ -92,12 +117,18 @@ struct ima_ns_policy {
 	bool dead;
 	unsigned long busy;
 	int appraise_flags;
+	u8 mode;
+	bool appraises;
+	bool audits;
+	bool counts_trials;
+	atomic64_t log_repeats;
 	unsigned int nsid;
 	u64 id;
 	u32 index;
 	bool ns_alive;
 	struct dentry *dir;
 	struct dentry *policy_file;
+	struct dentry *mode_file;
 	struct dentry *link;
 };
 
@@ -140,9 +171,24 @@ struct ima_ns_ref {
 	u64 id;
 };
 
+/**
+ * struct ima_ns_trial - what namespace policies ask of an access beyond
+ *	what is enforced
+ * @action: the appraise actions and rule flags that the policies in log
+ *	mode ask for, combined as by ima_ns_union_actions(), plus IMA_AUDIT
+ *	if an audit rule of any namespace policy matches
+ * @allowed_algos: the hash algorithms that every log-mode appraise rule
+ *	that matches allows; 0 for any
+ */
+struct ima_ns_trial {
+	int action;
+	unsigned int allowed_algos;
+};
+
 #ifdef CONFIG_IMA_NS
 
 DECLARE_STATIC_KEY_FALSE(ima_ns_enabled);
+DECLARE_STATIC_KEY_FALSE(ima_ns_trials);
 extern struct mutex ima_ns_lock;
 
 /**
@@ -154,6 +200,20 @@ extern struct mutex ima_ns_lock;
 static inline bool ima_ns_active(void)
 {
 	return static_branch_unlikely(&ima_ns_enabled);
+}
+
+/**
+ * ima_ns_trials_active - whether a namespace policy logs or audits
+ *
+ * While none is in log mode or has audit rules, accesses skip
+ * ima_ns_match_trial().
+ *
+ * Context: Any context.
+ * Return: true if a policy is in log mode or has audit rules.
+ */
+static inline bool ima_ns_trials_active(void)
+{
+	return static_branch_unlikely(&ima_ns_trials);
 }
 
 extern spinlock_t ima_ns_tree_lock;
@@ -171,6 +231,24 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 			unsigned int *allowed_algos);
 int ima_ns_appraise_flags(void);
 int ima_ns_union_actions(int acc, int more);
+void ima_ns_match_trial(struct mnt_idmap *idmap, struct inode *inode,
+			const struct cred *cred, u32 secid,
+			enum ima_hooks func, int mask,
+			struct ima_ns_trial *trial);
+bool ima_ns_add_trial(int *action, unsigned int *allowed_algos,
+		      const struct ima_ns_trial *trial);
+struct ima_ns_policy *ima_ns_policy_walk(struct ima_ns_policy *policy);
+const char *ima_ns_mode_name(enum ima_ns_mode mode);
+int ima_ns_parse_mode(const char *buf);
+int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode);
+void ima_ns_count_trials(struct ima_ns_policy *policy);
+
+/* ima_ns_report.c */
+void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
+		   const char *pathname, const struct cred *cred, u32 secid,
+		   enum ima_hooks func, int mask, const char *cause);
+void ima_ns_reports_forget(struct ima_iint_cache *iint);
+void ima_ns_reports_free(struct ima_iint_cache *iint);
 
 /* ima_ns_registry.c */
 int ima_ns_parse_id(const char *buf, size_t len, struct ima_ns_ref *ref);
@@ -195,6 +273,11 @@ static inline bool ima_ns_active(void)
 	return false;
 }
 
+static inline bool ima_ns_trials_active(void)
+{
+	return false;
+}
+
 static inline bool __ima_ns_governs_current(void)
 {
 	return false;
@@ -214,6 +297,37 @@ static inline int ima_ns_appraise_flags(void)
 	return 0;
 }
 
+static inline void ima_ns_match_trial(struct mnt_idmap *idmap,
+				      struct inode *inode,
+				      const struct cred *cred, u32 secid,
+				      enum ima_hooks func, int mask,
+				      struct ima_ns_trial *trial)
+{
+}
+
+static inline bool ima_ns_add_trial(int *action,
+				    unsigned int *allowed_algos,
+				    const struct ima_ns_trial *trial)
+{
+	return false;
+}
+
+static inline void ima_ns_report(struct ima_iint_cache *iint,
+				 struct file *file, const char *pathname,
+				 const struct cred *cred, u32 secid,
+				 enum ima_hooks func, int mask,
+				 const char *cause)
+{
+}
+
+static inline void ima_ns_reports_forget(struct ima_iint_cache *iint)
+{
+}
+
+static inline void ima_ns_reports_free(struct ima_iint_cache *iint)
+{
+}
+
 static inline int ima_ns_fs_init(struct dentry *ima_dir)
 {
 	return 0;
@@ -228,11 +342,33 @@ static inline void ima_ns_init_lsm(const struct lsm_id *lsmid)
 #endif /* CONFIG_IMA_NS */
 
 /**
+ * ima_ns_check_trial_algo - is a digest of an algorithm log-mode rules allow?
+ * @algos: the algorithms that the appraise rules of the namespace policies
+ *	in log mode allow, with those of the enforced rules; 0 for any
+ * @algo: the algorithm of the digest
+ * @cause: where the cause of a failure goes, to be reported as not
+ *	enforced, rather than audited here
+ *
+ * Context: Any context.
+ * Return: 0, or -EACCES if @algo is not allowed.
+ */
+static inline int ima_ns_check_trial_algo(unsigned int algos,
+					  enum hash_algo algo,
+					  const char **cause)
+{
+	if (!algos || (algos & BIT(algo)))
+		return 0;
+	*cause = "denied-hash-algorithm";
+	return -EACCES;
+}
+
+/**
  * ima_any_policy_flag - actions that any policy in force may ask for
  *
- * The twin of ima_policy_flag that also covers namespace policies, which
- * only appraise.  Hooks that skip work when no policy could apply, and
- * hooks that invalidate cached verdicts, test this instead.
+ * The twin of ima_policy_flag that also covers namespace policies, whose
+ * appraise rules, and audit rules, rest on the cached verdicts and
+ * digests.  Hooks that skip work when no policy could apply, and hooks
+ * that invalidate cached verdicts, test this instead.
  *
  * Context: Any context.
  * Return: ima_policy_flag, plus IMA_APPRAISE while a namespace policy exists.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IMA namespace policies: the securityfs files "namespaces" and
- * "mntns:<id>/policy", and the "<nsid>" links.
+ * IMA namespace policies: the securityfs files "namespaces",
+ * "mntns:<id>/policy" and "mntns:<id>/mode", and the "<nsid>" links.
  */
 
 #include <linux/capability.h>
@@ -14,6 +14,9 @@
 
 /* The longest write "namespaces" takes: "mntns:", 20 digits, a newline. */
 #define IMA_NS_ID_MAX_WRITE	27
+
+/* The longest write "mode" takes: "enforce" and a newline. */
+#define IMA_NS_MODE_MAX_WRITE	8
 
 /* Bit of &ima_ns_policy.busy held by the one writer of a policy file. */
 #define IMA_NS_POLICY_BUSY	0
@@ -356,6 +359,7 @@ out_fail:
  */
 static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 {
+	int actions;
 	bool ok;
 
 	mutex_lock(&policy->lock);
@@ -365,6 +369,12 @@ static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 		policy->nr_rules += policy->nr_staged;
 		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
 			   ima_rule_list_appraise_flags(&policy->staged));
+		actions = ima_rule_list_actions(&policy->staged);
+		if (actions & IMA_APPRAISE)
+			WRITE_ONCE(policy->appraises, true);
+		if (actions & IMA_AUDIT)
+			WRITE_ONCE(policy->audits, true);
+		ima_ns_count_trials(policy);
 		ima_rule_list_publish(&policy->staged, &policy->rules);
 	} else {
 		ima_free_rule_list(&policy->staged);
@@ -411,13 +421,138 @@ static const struct file_operations ima_ns_policy_fops = {
 };
 
 /**
+ * ima_ns_open_mode - open "mntns:<id>/mode"
+ * @inode: the file's inode; i_private holds the policy's registry index
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0 on success; -ENOENT if the policy governs nothing any more;
+ * -EACCES for O_RDWR and access mode 3; -EPERM without CAP_SYS_ADMIN in
+ * the initial user namespace, to write, or to read.
+ */
+static int ima_ns_open_mode(struct inode *inode, struct file *file)
+{
+	u32 index = (unsigned long)inode->i_private;
+	struct ima_ns_policy *policy;
+	int err = 0;
+
+	policy = ima_ns_lookup_file(index, file->f_path.dentry);
+	if (!policy)
+		return -ENOENT;
+
+	switch (file->f_flags & O_ACCMODE) {
+	case O_WRONLY:
+		if (!ima_ns_may_configure(file))
+			err = -EPERM;
+		break;
+	case O_RDONLY:
+		if (!capable(CAP_SYS_ADMIN))
+			err = -EPERM;
+		break;
+	default:
+		err = -EACCES;
+		break;
+	}
+	if (err) {
+		ima_ns_policy_put(policy);
+		return err;
+	}
+	file->private_data = policy;
+	return 0;
+}
+
+/**
+ * ima_ns_read_mode - read a namespace policy's mode
+ * @file: the mode file
+ * @ubuf: user buffer
+ * @count: its size in bytes
+ * @ppos: file position
+ *
+ * Context: Process context.
+ * Return: bytes read: "enforce\n" or "log\n" from @ppos on, or -EFAULT.
+ */
+static ssize_t ima_ns_read_mode(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	const struct ima_ns_policy *policy = file->private_data;
+	char buf[IMA_NS_MODE_MAX_WRITE + 1];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n",
+			ima_ns_mode_name(READ_ONCE(policy->mode)));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/**
+ * ima_ns_write_mode - put a namespace policy in enforce or log mode
+ * @file: the mode file, open for writing
+ * @ubuf: "enforce" or "log", and at most one newline
+ * @len: its length in bytes
+ * @ppos: file position; must be 0
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * @len		- The mode is set, from the next access on
+ * * -EPERM		- Writer or opener lacks CAP_SYS_ADMIN
+ * * -EINVAL		- Not a mode, or a non-zero offset; the mode stays
+ * * -ENOENT		- The policy governs nothing any more
+ * * -EFAULT, -ENOMEM	- Copy or allocation failure
+ */
+static ssize_t ima_ns_write_mode(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	struct ima_ns_policy *policy = file->private_data;
+	char *buf;
+	int mode;
+
+	if (!ima_ns_may_configure(file))
+		return -EPERM;
+	if (*ppos != 0 || !len || len > IMA_NS_MODE_MAX_WRITE)
+		return -EINVAL;
+
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	/* An embedded NUL shortens the string. */
+	mode = strlen(buf) == len ? ima_ns_parse_mode(buf) : -EINVAL;
+	if (mode >= 0)
+		mode = ima_ns_set_mode(policy, mode);
+	kfree(buf);
+	return mode < 0 ? mode : len;
+}
+
+/**
+ * ima_ns_release_mode - close "mntns:<id>/mode"
+ * @inode: its inode
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0.
+ */
+static int ima_ns_release_mode(struct inode *inode, struct file *file)
+{
+	ima_ns_policy_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations ima_ns_mode_fops = {
+	.open = ima_ns_open_mode,
+	.read = ima_ns_read_mode,
+	.write = ima_ns_write_mode,
+	.llseek = generic_file_llseek,
+	.release = ima_ns_release_mode,
+};
+
+/**
  * ima_ns_fs_create - create the files of a new policy
  * @policy: the policy, with its @nsid, @id and @index set
  * @ima_dir: the securityfs "ima" directory
  *
- * Creates "mntns:<id>/policy", named by the 64-bit id of the namespace
- * that registers the policy, which is never reused, and the link
- * "<nsid>", named by its inode number, which goes with that namespace.
+ * Creates "mntns:<id>/policy" and "mntns:<id>/mode", named by the 64-bit
+ * id of the namespace that registers the policy, which is never reused,
+ * and the link "<nsid>", named by its inode number, which goes with that
+ * namespace.
  *
  * Context: Process context; ima_ns_lock held.
  * Return: 0, or the error of securityfs.
@@ -447,6 +582,14 @@ int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir)
 		err = PTR_ERR(policy->policy_file);
 		goto out_remove_dir;
 	}
+	policy->mode_file =
+		securityfs_create_file("mode", 0600, policy->dir,
+				       (void *)(unsigned long)policy->index,
+				       &ima_ns_mode_fops);
+	if (IS_ERR(policy->mode_file)) {
+		err = PTR_ERR(policy->mode_file);
+		goto out_remove_dir;
+	}
 	policy->link = securityfs_create_symlink(link, ima_dir, name, NULL);
 	if (IS_ERR(policy->link)) {
 		err = PTR_ERR(policy->link);
@@ -459,6 +602,7 @@ out_remove_dir:
 out_clear:
 	policy->dir = NULL;
 	policy->policy_file = NULL;
+	policy->mode_file = NULL;
 	policy->link = NULL;
 	return err;
 }
@@ -494,6 +638,7 @@ void ima_ns_fs_remove(struct ima_ns_policy *policy)
 	securityfs_recursive_remove(policy->dir);
 	policy->dir = NULL;
 	policy->policy_file = NULL;
+	policy->mode_file = NULL;
 }
 
 /**

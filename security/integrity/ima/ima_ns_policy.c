@@ -7,10 +7,13 @@
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ima_ns.h"
 
 DEFINE_STATIC_KEY_FALSE(ima_ns_enabled);
+/* Counts the policies in log mode or with audit rules. */
+DEFINE_STATIC_KEY_FALSE(ima_ns_trials);
 
 /**
  * ima_ns_policy_free_work - free a policy once no RCU walker can see it
@@ -27,6 +30,8 @@ static void ima_ns_policy_free_work(struct work_struct *work)
 	ima_free_rule_list(&policy->rules);
 	/* The last reference: nobody can change @parent any more. */
 	ima_ns_policy_put(rcu_dereference_protected(policy->parent, true));
+	if (policy->counts_trials)
+		static_branch_dec(&ima_ns_trials);
 	kfree(policy);
 	static_branch_dec(&ima_ns_enabled);
 }
@@ -125,6 +130,35 @@ const struct ima_ns_policy *ima_ns_current_policy(void)
 }
 
 /**
+ * ima_ns_policy_walk - step along current's policies, holding each
+ * @policy: a policy this walk returned, or NULL to start the walk
+ *
+ * For walks that may sleep at each policy; the reference on @policy is
+ * dropped.  A walk sees the chain as it is at each step: an ancestor
+ * registered meanwhile is seen or not, as by RCU walkers.
+ *
+ * Context: Process context.
+ * Return: the innermost policy governing current when @policy is NULL,
+ * else the one @policy inherits, with a reference; NULL at the end.
+ */
+struct ima_ns_policy *ima_ns_policy_walk(struct ima_ns_policy *policy)
+{
+	struct nsproxy *nsproxy = current->nsproxy;
+	struct ima_ns_policy *next = NULL;
+
+	rcu_read_lock();
+	if (policy)
+		next = rcu_dereference(policy->parent);
+	else if (nsproxy && nsproxy->mnt_ns)
+		next = rcu_dereference(ima_mnt_ns(nsproxy->mnt_ns)->policy);
+	/* Held by @policy, or by current's namespace. */
+	ima_ns_policy_get(next);
+	rcu_read_unlock();
+	ima_ns_policy_put(policy);
+	return next;
+}
+
+/**
  * __ima_ns_governs_current - whether current's mount namespace has a policy
  *
  * Only the pointer's presence is tested, so no RCU read-side section is
@@ -203,7 +237,8 @@ int ima_ns_union_actions(int acc, int more)
  * Evaluates the policy of current's mount namespace and every policy it
  * inherits, each with IMA's first-match rule order, and combines their
  * results with @action by ima_ns_union_actions(), so that a namespace can
- * only add requirements.
+ * only add requirements.  Policies in log mode enforce nothing and are
+ * left to ima_ns_match_trial().
  *
  * Context: Any context; takes rcu_read_lock().
  * Return: @action combined with the namespace policies' actions,
@@ -225,6 +260,10 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 		unsigned int algos = 0;
 		int more;
 
+		/* Log mode: see ima_ns_match_trial(). */
+		if (READ_ONCE(policy->mode) != IMA_NS_ENFORCE ||
+		    !READ_ONCE(policy->appraises))
+			continue;
 		more = ima_match_rule_list(&policy->rules, idmap, inode, cred,
 					   secid, func, mask, IMA_APPRAISE,
 					   NULL, NULL, NULL, &algos);
@@ -243,7 +282,8 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
  * bits of ima_appraise, for loads that come without a file.
  *
  * Context: Any context; takes rcu_read_lock().
- * Return: the union of those bits over current's namespace policies.
+ * Return: the union of those bits over current's namespace policies in
+ * enforce mode.
  */
 int ima_ns_appraise_flags(void)
 {
@@ -256,7 +296,168 @@ int ima_ns_appraise_flags(void)
 	rcu_read_lock();
 	for (policy = ima_ns_current_policy(); policy;
 	     policy = rcu_dereference(policy->parent))
-		flags |= READ_ONCE(policy->appraise_flags);
+		if (READ_ONCE(policy->mode) == IMA_NS_ENFORCE)
+			flags |= READ_ONCE(policy->appraise_flags);
 	rcu_read_unlock();
 	return flags;
+}
+
+/**
+ * ima_ns_match_trial - what namespace policies ask beyond what they enforce
+ * @idmap: idmap of the mount the inode was found from
+ * @inode: the inode being accessed
+ * @cred: credentials of the accessing task
+ * @secid: LSM secid of the accessing task
+ * @func: the IMA hook
+ * @mask: the requested access (MAY_READ, MAY_EXEC, ...)
+ * @trial: filled in; zeroed by the caller
+ *
+ * Evaluates the appraise rules of current's policies in log mode, whose
+ * failures are reported and not enforced, and the audit rules of all of
+ * current's policies.  A policy in enforce mode without audit rules costs
+ * two reads.
+ *
+ * Context: Any context; takes rcu_read_lock().
+ */
+void ima_ns_match_trial(struct mnt_idmap *idmap, struct inode *inode,
+			const struct cred *cred, u32 secid,
+			enum ima_hooks func, int mask,
+			struct ima_ns_trial *trial)
+{
+	const struct ima_ns_policy *policy;
+
+	if (!ima_ns_active() || !ima_appraise)
+		return;
+
+	rcu_read_lock();
+	for (policy = ima_ns_current_policy(); policy;
+	     policy = rcu_dereference(policy->parent)) {
+		int flags = 0, more;
+		unsigned int algos = 0;
+
+		if (READ_ONCE(policy->mode) == IMA_NS_LOG)
+			flags |= IMA_APPRAISE;
+		if (READ_ONCE(policy->audits))
+			flags |= IMA_AUDIT;
+		if (!flags)
+			continue;
+		more = ima_match_rule_list(&policy->rules, idmap, inode, cred,
+					   secid, func, mask, flags, NULL,
+					   NULL, NULL, &algos);
+		trial->action |= more & IMA_AUDIT;
+		if (!(more & IMA_APPRAISE))
+			continue;
+		trial->action = ima_ns_union_actions(trial->action,
+						     more & ~IMA_AUDIT);
+		ima_ns_merge_algos(&trial->allowed_algos, algos);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * ima_ns_add_trial - add what log-mode rules ask to the enforced requirements
+ * @action: the actions and rule flags of the enforced policies; updated
+ * @allowed_algos: the algorithms they allow, 0 for any; updated
+ * @trial: what the log-mode policies ask, which appraise the access
+ *
+ * Context: Any context.
+ * Return: true if the log-mode policies add a requirement on how the
+ * access is appraised: a tightening rule flag, a relaxing one they
+ * withhold, or fewer hash algorithms.
+ */
+bool ima_ns_add_trial(int *action, unsigned int *allowed_algos,
+		      const struct ima_ns_trial *trial)
+{
+	int both = ima_ns_union_actions(*action, trial->action & ~IMA_AUDIT);
+	unsigned int algos = *allowed_algos;
+	bool more;
+
+	ima_ns_merge_algos(&algos, trial->allowed_algos);
+	more = ((both ^ *action) & IMA_NONACTION_RULE_FLAGS) ||
+	       algos != *allowed_algos;
+	*action = both;
+	*allowed_algos = algos;
+	return more;
+}
+
+/**
+ * ima_ns_count_trials - keep &ima_ns_trials in step with a policy
+ * @policy: the policy, whose mode or rules just changed
+ *
+ * Context: Process context; @policy->lock held.  Takes the jump label
+ * locks, which nest inside it.
+ */
+void ima_ns_count_trials(struct ima_ns_policy *policy)
+{
+	bool trials = policy->mode == IMA_NS_LOG || policy->audits;
+
+	lockdep_assert_held(&policy->lock);
+	if (trials == policy->counts_trials)
+		return;
+	policy->counts_trials = trials;
+	if (trials)
+		static_branch_inc(&ima_ns_trials);
+	else
+		static_branch_dec(&ima_ns_trials);
+}
+
+static const char * const ima_ns_mode_names[] = {
+	[IMA_NS_ENFORCE] = "enforce",
+	[IMA_NS_LOG] = "log",
+};
+
+/**
+ * ima_ns_mode_name - the name of a namespace policy's mode
+ * @mode: an enum ima_ns_mode
+ *
+ * Context: Any context.
+ * Return: "enforce" or "log", as the mode file reads and takes them.
+ */
+const char *ima_ns_mode_name(enum ima_ns_mode mode)
+{
+	return ima_ns_mode_names[mode];
+}
+
+/**
+ * ima_ns_parse_mode - parse what was written to a mode file
+ * @buf: the text, NUL-terminated; one trailing newline is allowed
+ *
+ * Context: Any context.
+ * Return: the enum ima_ns_mode named, or -EINVAL.
+ */
+int ima_ns_parse_mode(const char *buf)
+{
+	return sysfs_match_string(ima_ns_mode_names, buf);
+}
+
+/**
+ * ima_ns_set_mode - put a namespace policy in a mode
+ * @policy: the policy
+ * @mode: the mode
+ *
+ * Holds from the next access on.  Audited, with the count of failures in
+ * log mode not audited again since the previous change of mode.
+ *
+ * Context: Process context; may sleep.  Takes @policy->lock.
+ * Return: 0, or -ENOENT if the policy governs nothing any more.
+ */
+int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode)
+{
+	char repeats[32];
+
+	mutex_lock(&policy->lock);
+	if (policy->dead) {
+		mutex_unlock(&policy->lock);
+		return -ENOENT;
+	}
+	WRITE_ONCE(policy->mode, mode);
+	ima_ns_count_trials(policy);
+	snprintf(repeats, sizeof(repeats), "suppressed=%lld",
+		 atomic64_xchg(&policy->log_repeats, 0));
+	mutex_unlock(&policy->lock);
+
+	integrity_audit_ns_file_msg(AUDIT_INTEGRITY_STATUS, NULL, NULL,
+				    "ns_mode", ima_ns_mode_name(mode), 0,
+				    policy->nsid, policy->id, repeats);
+	return 0;
 }

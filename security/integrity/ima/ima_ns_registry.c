@@ -547,13 +547,13 @@ static int ima_mnt_ns_install(const struct nsset *nsset,
 }
 
 /**
- * ima_ns_lookup_file - find the policy behind an opened policy file
+ * ima_ns_lookup_file - find the policy behind an opened policy or mode file
  * @index: the registry index the file was created for
  * @dentry: the file's dentry
  *
- * A policy file that was opened just as its policy was unlisted must not
- * reach a policy registered later under the same index: the dentry must
- * still be the policy's own.
+ * A file that was opened just as its policy was unlisted must not reach a
+ * policy registered later under the same index: the dentry must still be
+ * the policy's own.
  *
  * Context: Process context; takes ima_ns_lock.
  * Return: the policy with a new reference, or NULL if it is gone.
@@ -565,7 +565,8 @@ struct ima_ns_policy *ima_ns_lookup_file(u32 index,
 
 	mutex_lock(&ima_ns_lock);
 	policy = xa_load(&ima_ns_registry, index);
-	if (policy && policy->policy_file == dentry)
+	if (policy && (policy->policy_file == dentry ||
+		       policy->mode_file == dentry))
 		ima_ns_policy_get(policy);
 	else
 		policy = NULL;

@@ -257,6 +257,113 @@ static void ima_forget_unfit_verdict_test(struct kunit *test)
 	mutex_destroy(&iint->mutex);
 }
 
+/**
+ * struct ima_ns_mode_case - one write to a namespace policy's mode file
+ * @input: the text written, NUL-terminated
+ * @mode: the expected enum ima_ns_mode, or -EINVAL
+ */
+struct ima_ns_mode_case {
+	const char *input;
+	int mode;
+};
+
+static const struct ima_ns_mode_case ima_ns_mode_cases[] = {
+	{ "enforce", IMA_NS_ENFORCE },
+	{ "enforce\n", IMA_NS_ENFORCE },
+	{ "log", IMA_NS_LOG },
+	{ "log\n", IMA_NS_LOG },
+	{ "", -EINVAL },
+	{ "\n", -EINVAL },
+	{ "log\n\n", -EINVAL },
+	{ "log ", -EINVAL },
+	{ " log", -EINVAL },
+	{ "Log", -EINVAL },
+	{ "permissive", -EINVAL },
+	{ "enforce\nlog", -EINVAL },
+	{ "lo", -EINVAL },
+};
+
+static void ima_ns_mode_desc(const struct ima_ns_mode_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->input);
+}
+
+KUNIT_ARRAY_PARAM(ima_ns_mode, ima_ns_mode_cases, ima_ns_mode_desc);
+
+static void ima_ns_parse_mode_test(struct kunit *test)
+{
+	const struct ima_ns_mode_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ima_ns_parse_mode(c->input), c->mode);
+}
+
+/**
+ * struct ima_ns_trial_case - log-mode rules next to enforced ones
+ * @name: what the case is about
+ * @action: what the enforced policies ask for
+ * @algos: the algorithms they allow, 0 for any
+ * @trial: what the log-mode policies ask for
+ * @trial_algos: the algorithms those allow, 0 for any
+ * @want: the expected combined actions and rule flags
+ * @want_algos: the expected combined algorithms
+ * @more: whether the log-mode policies add a requirement
+ */
+struct ima_ns_trial_case {
+	const char *name;
+	int action;
+	unsigned int algos;
+	int trial;
+	unsigned int trial_algos;
+	int want;
+	unsigned int want_algos;
+	bool more;
+};
+
+#define SHA1	BIT(HASH_ALGO_SHA1)
+#define SHA256	BIT(HASH_ALGO_SHA256)
+
+static const struct ima_ns_trial_case ima_ns_trial_cases[] = {
+	{ "log_alone", 0, 0, APPR, 0, APPR, 0, false },
+	{ "log_alone_signature", 0, 0, APPR | SIG, SHA256, APPR | SIG,
+	  SHA256, true },
+	{ "same_as_enforced", APPR, 0, APPR, 0, APPR, 0, false },
+	{ "less_than_enforced", APPR | SIG, SHA256, APPR, 0, APPR | SIG,
+	  SHA256, false },
+	{ "signature_more", APPR, 0, APPR | SIG, 0, APPR | SIG, 0, true },
+	{ "algorithms_fewer", APPR, SHA1 | SHA256, APPR, SHA256, APPR,
+	  SHA256, true },
+	{ "algorithms_same", APPR, SHA256, APPR, SHA256, APPR, SHA256,
+	  false },
+	{ "directio_withheld", APPR | DIO, 0, APPR, 0, APPR, 0, true },
+	{ "directio_both", APPR | DIO, 0, APPR | DIO, 0, APPR | DIO, 0,
+	  false },
+	{ "audit_rule_ignored", APPR, 0, APPR | IMA_AUDIT, 0, APPR, 0,
+	  false },
+};
+
+static void ima_ns_trial_desc(const struct ima_ns_trial_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ima_ns_trial, ima_ns_trial_cases, ima_ns_trial_desc);
+
+static void ima_ns_add_trial_test(struct kunit *test)
+{
+	const struct ima_ns_trial_case *c = test->param_value;
+	const struct ima_ns_trial trial = {
+		.action = c->trial,
+		.allowed_algos = c->trial_algos,
+	};
+	unsigned int algos = c->algos;
+	int action = c->action;
+
+	KUNIT_EXPECT_EQ(test, ima_ns_add_trial(&action, &algos, &trial),
+			c->more);
+	KUNIT_EXPECT_EQ(test, action, c->want);
+	KUNIT_EXPECT_EQ(test, algos, c->want_algos);
+}
+
 static struct kunit_case ima_ns_test_cases[] = {
 	KUNIT_CASE_PARAM(ima_ns_parse_id_test, ima_ns_id_gen_params),
 	KUNIT_CASE_PARAM(ima_appraise_parse_mode_test,
@@ -264,6 +371,8 @@ static struct kunit_case ima_ns_test_cases[] = {
 	KUNIT_CASE_PARAM(ima_ns_union_test, ima_ns_union_gen_params),
 	KUNIT_CASE_PARAM(ima_forget_unfit_verdict_test,
 			 ima_verdict_gen_params),
+	KUNIT_CASE_PARAM(ima_ns_parse_mode_test, ima_ns_mode_gen_params),
+	KUNIT_CASE_PARAM(ima_ns_add_trial_test, ima_ns_trial_gen_params),
 	{}
 };
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/if_alg.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -392,6 +395,30 @@ static inline int as_host(int host_ns, int (*fn)(void *), void *arg)
 static inline int open_status(void *path)
 {
 	return -try_open(path);
+}
+
+/* For run_child(): the errno of opening @path in a copy of the namespace. */
+static inline int unshare_and_open(void *path)
+{
+	if (unshare(CLONE_NEWNS))
+		return 100;
+	return -try_open(path);
+}
+
+/* Drops CAP_SYS_ADMIN for good; returns 0 or -1. */
+static inline int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	/* Not effective, permitted, inheritable or in the bounding set. */
+	if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) ||
+	    syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
+	data[0].inheritable &= ~(1U << CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &hdr, data);
 }
 
 /* For run_child(): appends one byte to @path; 0 or a step number. */

@@ -21,13 +21,6 @@
 #include "common.h"
 #include "ns_fixture.h"
 
-static int unshare_and_open(void *path)
-{
-	if (unshare(CLONE_NEWNS))
-		return 100;
-	return -try_open(path);
-}
-
 static int nested_unshare_and_open(void *path)
 {
 	if (unshare(CLONE_NEWNS))
@@ -191,8 +184,6 @@ TEST_F(ns, listed_in_registration_order)
 	EXPECT_NE(0, parent_at);
 	EXPECT_LT(parent_at, child_at);
 }
-
-static int drop_cap_sys_admin(void);
 
 static int drop_cap_sys_admin_and_register(void *nsid)
 {
@@ -383,7 +374,7 @@ FIXTURE_VARIANT(bad_rule) {
 
 FIXTURE_VARIANT_ADD(bad_rule, unknown_keyword) { "appraise frobnicate=1\n" };
 FIXTURE_VARIANT_ADD(bad_rule, measure) { "measure func=FILE_CHECK\n" };
-FIXTURE_VARIANT_ADD(bad_rule, audit) { "audit func=BPRM_CHECK\n" };
+/* audit rules are accepted: ima_ns_mode_test. */
 FIXTURE_VARIANT_ADD(bad_rule, hash) { "hash func=FILE_CHECK\n" };
 /* Parsed, then refused: the debug boot's kmemleak scan sees its label list. */
 FIXTURE_VARIANT_ADD(bad_rule, measure_label) {
@@ -449,21 +440,6 @@ TEST_F(ns, rule_limit_enospc)
 	close(fd);
 	/* The batch failed as a whole. */
 	ASSERT_EQ(0, read_file(path, buf, sizeof(buf)));
-}
-
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	/* For good: not effective, permitted, inheritable or in the bset. */
-	if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) ||
-	    syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
-	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
-	data[0].inheritable &= ~(1U << CAP_SYS_ADMIN);
-	return syscall(SYS_capset, &hdr, data);
 }
 
 /* Whether CAP_SYS_ADMIN can be made effective again. */

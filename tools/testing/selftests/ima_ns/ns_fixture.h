@@ -339,17 +339,25 @@ FIXTURE_TEARDOWN_PARENT(fs)
 }
 
 /*
- * Returns "appraise <extra> fsmagic=<magic> fowner=<owner>\n", for the
+ * Returns "<action> <extra> fsmagic=<magic> fowner=<owner>\n", for the
  * file system of the variant, in a buffer of @self that the next call
  * reuses.  @extra holds more conditions, or is empty.
  */
+static inline const char *fs_rule_action(FIXTURE_DATA(fs) * self,
+					 const char *action, const char *extra,
+					 uid_t owner)
+{
+	snprintf(self->rule_buf, sizeof(self->rule_buf),
+		 "%s %s%sfsmagic=%s fowner=%u\n", action, extra,
+		 *extra ? " " : "", self->magic, owner);
+	return self->rule_buf;
+}
+
+/* fs_rule_action() of an appraise rule. */
 static inline const char *fs_rule_owner(FIXTURE_DATA(fs) * self,
 					const char *extra, uid_t owner)
 {
-	snprintf(self->rule_buf, sizeof(self->rule_buf),
-		 "appraise %s%sfsmagic=%s fowner=%u\n", extra,
-		 *extra ? " " : "", self->magic, owner);
-	return self->rule_buf;
+	return fs_rule_action(self, "appraise", extra, owner);
 }
 
 /*
