@@ -11,7 +11,9 @@
  * <ima-dir>/mntns:<id>/policy, one rule per write(2).  The kernel parses
  * each write as one rule, stages it, and commits the batch at close, or
  * drops it if any write failed; close(2) cannot report which, so the hook
- * reads the rules back where the kernel allows it.
+ * reads the rules back where the kernel allows it.  If the policy directory
+ * holds <NAME>.mode, the hook then writes the mode it names, "enforce" or
+ * "log", to <ima-dir>/mntns:<id>/mode, and reads it back.
  *
  * Every failure prints one line on stderr and exits with status 1, which
  * makes the runtime refuse to start the container.
@@ -51,8 +53,10 @@
 #define NAME_PATTERN		"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 #define NAME_MAX_LEN		64
 #define POLICY_SUFFIX		".policy"
+#define MODE_SUFFIX		".mode"
 #define STATE_MAX		(1024 * 1024)
 #define POLICY_MAX		(64 * 1024)
+#define MODE_MAX		32
 #define MSG_MAX			4096
 /* The stage, and the status that runc and crun pass to its hooks. */
 #define CREATE_RUNTIME		"createRuntime ('creating', or 'created' from crun)"
@@ -82,7 +86,24 @@ struct policy {
 	char *text;		/* The file, ending in a newline, NUL-terminated. */
 	size_t len;		/* Its length, with that newline. */
 	unsigned int rules;
+	char mode_path[PATH_MAX];
+	const char *mode;	/* "enforce" or "log" from NAME.mode, NULL without one. */
 };
+
+/* A file of the policy directory that names a policy: NAME<suffix>. */
+struct policy_file {
+	const char *what;	/* What the file is, for messages. */
+	const char *suffix;
+	size_t max;		/* The most bytes it may hold. */
+	bool optional;		/* Whether the policy may go without it. */
+};
+
+static const struct policy_file rules_file = { "policy", POLICY_SUFFIX, POLICY_MAX, false };
+static const struct policy_file mode_file = { "mode file", MODE_SUFFIX, MODE_MAX, true };
+
+/* The modes that NAME.mode may name, as the kernel's mode file takes them. */
+static const char mode_enforce[] = "enforce";
+static const char mode_log[] = "log";
 
 struct mntns {
 	int fd;			/* Held until the policy is loaded and checked. */
@@ -141,7 +162,8 @@ static void print_help(void)
 	fputs(USAGE "\n"
 	      "OCI createRuntime hook: reads the OCI state of a container on stdin, registers\n"
 	      "the mount namespace of its process with IMA and loads the appraisal policy\n"
-	      "DIR/NAME.policy that the annotation " POLICY_ANNOTATION "=NAME names.\n"
+	      "DIR/NAME.policy that the annotation " POLICY_ANNOTATION "=NAME names;\n"
+	      "then, if there is a file DIR/NAME.mode, the policy's mode: enforce or log.\n"
 	      "  --policy-dir=DIR  policy directory (default " DEFAULT_POLICY_DIR ")\n"
 	      "  --ima-dir=DIR     IMA securityfs directory (default " DEFAULT_IMA_DIR ")\n"
 	      "  -v                print one line on success\n"
@@ -589,36 +611,101 @@ static int check_owner(const struct stat *st, const char *what, const char *path
 }
 
 /**
- * read_policy_fd() - read a policy file that is open, as the rules to load
- * @pol: the policy, with its path
+ * read_checked_fd() - read a file of the policy directory that is open
  * @fd: the open file
+ * @pf: which file it is
+ * @path: its path, for messages
+ * @textp: set to a malloc()ed buffer, see read_fd()
+ * @lenp: set to the number of bytes read
  *
  * Return: 0, or -1 once an error was reported.
  */
-static int read_policy_fd(struct policy *pol, int fd)
+static int read_checked_fd(int fd, const struct policy_file *pf, const char *path,
+			   char **textp, size_t *lenp)
 {
 	struct stat st;
 	int err;
 
 	if (fstat(fd, &st)) {
-		report("cannot stat policy %s: %s", pol->path, strerror(errno));
+		report("cannot stat %s %s: %s", pf->what, path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		report("policy %s is not a regular file", pol->path);
+		report("%s %s is not a regular file", pf->what, path);
 		return -1;
 	}
-	if (check_owner(&st, "policy", pol->path))
+	if (check_owner(&st, pf->what, path))
 		return -1;
-	err = st.st_size > POLICY_MAX ? -EFBIG : read_fd(fd, POLICY_MAX, &pol->text, &pol->len);
+	err = st.st_size > (off_t)pf->max ? -EFBIG : read_fd(fd, pf->max, textp, lenp);
 	if (err == -EFBIG) {
-		report("policy %s is too large (more than %d bytes)", pol->path, POLICY_MAX);
+		report("%s %s is too large (more than %zu bytes)", pf->what, path, pf->max);
 		return -1;
 	}
 	if (err) {
-		report("cannot read policy %s: %s", pol->path, strerror(-err));
+		report("cannot read %s %s: %s", pf->what, path, strerror(-err));
 		return -1;
 	}
+	return 0;
+}
+
+/**
+ * read_policy_file() - read a file of the policy directory that names a policy
+ * @dirfd: the policy directory, see open_policy_dir()
+ * @dir: its path
+ * @name: the policy name, checked by valid_name()
+ * @pf: which file to read
+ * @path: set to the file's path, PATH_MAX bytes
+ * @textp: set to a malloc()ed buffer holding the file, see read_fd()
+ * @lenp: set to the file's length
+ *
+ * The file is opened in the directory that was checked, so that the
+ * directory cannot be swapped in between, is not followed if it is a
+ * symbolic link, and must be a regular file that only root or the hook's
+ * effective uid may change (check_owner()).
+ *
+ * Return: 0, 1 if @pf is optional and there is no such file, or -1 once an
+ * error was reported.
+ */
+static int read_policy_file(int dirfd, const char *dir, const char *name,
+			    const struct policy_file *pf, char *path, char **textp, size_t *lenp)
+{
+	int n, fd, err;
+
+	n = snprintf(path, PATH_MAX, "%s/%s%s", dir, name, pf->suffix);
+	if (n < 0 || n >= PATH_MAX) {
+		report("%s path %s/%s%s is too long", pf->what, dir, name, pf->suffix);
+		return -1;
+	}
+	/* Non-blocking, so that a FIFO does not hang the hook before fstat(). */
+	fd = openat(dirfd, path + strlen(dir) + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && pf->optional)
+		return 1;
+	if (fd < 0 && errno == ELOOP) {
+		report("%s %s is a symbolic link, which is not followed", pf->what, path);
+		return -1;
+	}
+	if (fd < 0) {
+		report("cannot open %s %s: %s", pf->what, path, strerror(errno));
+		return -1;
+	}
+	err = read_checked_fd(fd, pf, path, textp, lenp);
+	close(fd);
+	return err;
+}
+
+/**
+ * read_rules() - read the rules of a policy, NAME.policy
+ * @dirfd: the policy directory, see open_policy_dir()
+ * @dir: its path
+ * @name: the policy name
+ * @pol: the policy; fills in its path, text, length and rule count
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int read_rules(int dirfd, const char *dir, const char *name, struct policy *pol)
+{
+	if (read_policy_file(dirfd, dir, name, &rules_file, pol->path, &pol->text, &pol->len))
+		return -1;
 	/* read_fd() left room for it: every line ends in a newline. */
 	if (pol->len && pol->text[pol->len - 1] != '\n') {
 		pol->text[pol->len++] = '\n';
@@ -659,43 +746,75 @@ fail:
 }
 
 /**
+ * find_mode() - find a mode by its name, which may end in one newline
+ * @text: the name, NUL-terminated; its newline is cut off
+ * @len: its length
+ *
+ * Return: mode_enforce, mode_log, or NULL.
+ */
+static const char *find_mode(char *text, size_t len)
+{
+	if (len && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	if (!strcmp(text, mode_enforce))
+		return mode_enforce;
+	if (!strcmp(text, mode_log))
+		return mode_log;
+	return NULL;
+}
+
+/**
+ * read_mode() - read the mode of a policy, NAME.mode, if there is one
+ * @dirfd: the policy directory, see open_policy_dir()
+ * @dir: its path
+ * @name: the policy name
+ * @pol: the policy; fills in its mode path and mode, which stays NULL
+ *	without NAME.mode
+ *
+ * The file holds "enforce" or "log", with at most one newline after it,
+ * as the kernel's mode file takes them.
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int read_mode(int dirfd, const char *dir, const char *name, struct policy *pol)
+{
+	size_t len;
+	char *text;
+	int err;
+
+	err = read_policy_file(dirfd, dir, name, &mode_file, pol->mode_path, &text, &len);
+	if (err)
+		return err > 0 ? 0 : -1;
+	if (memchr(text, '\0', len)) {
+		report("%s: NUL byte in mode", pol->mode_path);
+	} else {
+		pol->mode = find_mode(text, len);
+		if (!pol->mode)
+			report("%s: bad mode '%s' (want enforce or log)", pol->mode_path, text);
+	}
+	free(text);
+	return pol->mode ? 0 : -1;
+}
+
+/**
  * read_policy() - read the policy a name designates in the policy directory
  * @dir: the policy directory
  * @name: the policy name, checked by valid_name()
  * @pol: filled in; @pol->text must be freed by the caller
  *
- * The file is opened in the directory that was checked, so that the
- * directory cannot be swapped in between.
- *
  * Return: 0, or -1 once an error was reported.
  */
 static int read_policy(const char *dir, const char *name, struct policy *pol)
 {
-	char file[NAME_MAX_LEN + sizeof(POLICY_SUFFIX)];
-	int dirfd, fd, n, err;
+	int dirfd, err;
 
-	n = snprintf(pol->path, sizeof(pol->path), "%s/%s" POLICY_SUFFIX, dir, name);
-	if (n < 0 || (size_t)n >= sizeof(pol->path)) {
-		report("policy path %s/%s" POLICY_SUFFIX " is too long", dir, name);
-		return -1;
-	}
-	snprintf(file, sizeof(file), "%s" POLICY_SUFFIX, name);
 	dirfd = open_policy_dir(dir);
 	if (dirfd < 0)
 		return -1;
-	/* Non-blocking, so that a FIFO does not hang the hook before fstat(). */
-	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	err = read_rules(dirfd, dir, name, pol);
+	if (!err)
+		err = read_mode(dirfd, dir, name, pol);
 	close(dirfd);
-	if (fd < 0 && errno == ELOOP) {
-		report("policy %s is a symbolic link, which is not followed", pol->path);
-		return -1;
-	}
-	if (fd < 0) {
-		report("cannot open policy %s: %s", pol->path, strerror(errno));
-		return -1;
-	}
-	err = read_policy_fd(pol, fd);
-	close(fd);
 	return err;
 }
 
@@ -1030,6 +1149,157 @@ static int load_policy(const char *ima_dir, const struct mntns *ns, const struct
 }
 
 /**
+ * write_mode() - write a mode to a namespace's mode file in a single write(2)
+ * @fd: the mode file, open for writing
+ * @path: its path, for messages
+ * @mode: the mode
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int write_mode(int fd, const char *path, const char *mode)
+{
+	char buf[16];
+	const char *why;
+	ssize_t n;
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%s\n", mode);
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n == len)
+		return 0;
+	if (n >= 0)
+		why = "short write";
+	else if (errno == ENOENT)
+		why = "mount namespace is gone";
+	else if (errno == EPERM)
+		why = "needs CAP_SYS_ADMIN in the initial user namespace";
+	else
+		why = strerror(errno);
+	report("cannot write mode %s to %s: %s", mode, path, why);
+	return -1;
+}
+
+/**
+ * check_mode() - read a namespace's mode back and compare it to the mode written
+ * @path: the namespace's mode file
+ * @mode: the mode written
+ *
+ * Return: 0, or -1 once an error was reported.
+ */
+static int check_mode(const char *path, const char *mode)
+{
+	const char *shown;
+	size_t len;
+	char *text;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		report("cannot open %s to read the mode back: %s", path, strerror(errno));
+		return -1;
+	}
+	err = read_fd(fd, MODE_MAX, &text, &len);
+	close(fd);
+	if (err == -EFBIG) {
+		report("mode not in force: %s shows more than %d bytes, %s was written", path,
+		       MODE_MAX, mode);
+		return -1;
+	}
+	if (err) {
+		report("cannot read the mode back from %s: %s", path, strerror(-err));
+		return -1;
+	}
+	shown = find_mode(text, len);
+	if (shown != mode) {
+		report("mode not in force: %s shows %s, %s was written", path,
+		       *text ? text : "nothing", mode);
+		err = -1;
+	}
+	free(text);
+	return err;
+}
+
+/**
+ * set_mode() - put a namespace's policy in the mode that NAME.mode names
+ * @ima_dir: the IMA securityfs directory
+ * @ns: the namespace, whose policy is loaded
+ * @pol: the policy, with its mode
+ * @path: set to the namespace's mode file, PATH_MAX bytes
+ *
+ * A kernel without per-namespace modes has no mode file: there every
+ * policy enforces, which is what "enforce" asks for, but not "log".
+ *
+ * Return: 0 once the mode is in force, 1 if the mode is "enforce" and the
+ * kernel has no mode file, or -1 once an error was reported.
+ */
+static int set_mode(const char *ima_dir, const struct mntns *ns, const struct policy *pol,
+		    char *path)
+{
+	char name[64], *slash;
+	struct stat st;
+	int fd, err;
+
+	snprintf(name, sizeof(name), "mntns:%llu/mode", (unsigned long long)ns->id);
+	fd = open_ima_file(ima_dir, name, O_WRONLY, path);
+	if (fd == -ENOENT) {
+		/* Without the namespace's directory, the namespace is gone. */
+		slash = strrchr(path, '/');
+		*slash = '\0';
+		err = stat(path, &st) && errno == ENOENT;
+		*slash = '/';
+		if (err) {
+			report("cannot open %s: mount namespace is gone", path);
+			return -1;
+		}
+		if (pol->mode == mode_enforce)
+			return 1;
+		report("%s asks for %s mode, but there is no %s: kernel without namespace modes",
+		       pol->mode_path, pol->mode, path);
+		return -1;
+	}
+	if (fd < 0) {
+		report("cannot open %s: %s%s", path, strerror(-fd), fd == -EACCES || fd == -EPERM ?
+		       " (needs root with CAP_SYS_ADMIN)" : "");
+		return -1;
+	}
+	if (write_mode(fd, path, pol->mode)) {
+		close(fd);
+		return -1;
+	}
+	if (close(fd)) {
+		report("cannot close %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return check_mode(path, pol->mode);
+}
+
+/**
+ * report_applied() - print the line of -v once the policy is in force
+ * @ns: the namespace
+ * @pid: the container's process
+ * @pol: the policy
+ * @no_mode: the mode file that the kernel lacks, where NAME.mode named
+ *	"enforce", or NULL
+ */
+static void report_applied(const struct mntns *ns, pid_t pid, const struct policy *pol,
+			   const char *no_mode)
+{
+	char mode[2 * PATH_MAX + 64] = "";
+
+	if (pol->mode && no_mode)
+		snprintf(mode, sizeof(mode),
+			 ", mode %s from %s (the kernel's only mode: it has no %s)", pol->mode,
+			 pol->mode_path, no_mode);
+	else if (pol->mode)
+		snprintf(mode, sizeof(mode), ", mode %s from %s", pol->mode, pol->mode_path);
+	report("registered mntns:%llu (pid %d), loaded %u rule%s from %s%s",
+	       (unsigned long long)ns->id, pid, pol->rules, pol->rules == 1 ? "" : "s", pol->path,
+	       mode);
+}
+
+/**
  * apply_policy() - register the container's mount namespace and load a policy
  * @opts: the options
  * @pid: the container's process
@@ -1037,14 +1307,15 @@ static int load_policy(const char *ima_dir, const struct mntns *ns, const struct
  *
  * The registry is opened first, so that a kernel without the feature is
  * reported as such whatever the state of the container.  The namespace
- * stays open until the rules are loaded and checked, which keeps it alive
- * meanwhile.
+ * stays open until the rules are loaded and checked, and the mode that
+ * NAME.mode names is set and checked, which keeps it alive meanwhile.
  *
  * Return: 0, or -1 once an error was reported.
  */
 static int apply_policy(const struct hook_opts *opts, pid_t pid, const struct policy *pol)
 {
 	struct mntns ns = { .fd = -1 };
+	char mode_path[PATH_MAX];
 	int regfd, err;
 
 	regfd = open_registry(opts->ima_dir);
@@ -1057,14 +1328,14 @@ static int apply_policy(const struct hook_opts *opts, pid_t pid, const struct po
 	if (err)
 		goto out;
 	err = load_policy(opts->ima_dir, &ns, pol);
-	if (!err && opts->verbose)
-		report("registered mntns:%llu (pid %d), loaded %u rule%s from %s",
-		       (unsigned long long)ns.id, pid, pol->rules, pol->rules == 1 ? "" : "s",
-		       pol->path);
+	if (!err && pol->mode)
+		err = set_mode(opts->ima_dir, &ns, pol, mode_path);
+	if (err >= 0 && opts->verbose)
+		report_applied(&ns, pid, pol, err ? mode_path : NULL);
 out:
 	if (ns.fd >= 0)
 		close(ns.fd);
-	return err;
+	return err < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)

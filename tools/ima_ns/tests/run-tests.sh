@@ -3,8 +3,9 @@
 # Host unit tests of ima-ns-oci-hook's input handling, against a fake IMA
 # directory; prints TAP.  No IMA-namespaces kernel is needed.  The cases
 # that need a process in a mount namespace of its own use unshare(1), and
-# are skipped where it fails; the unreadable-policy case is skipped as root;
-# the cases of files owned by another user need root and setpriv(1).
+# are skipped where it fails; the unreadable-policy and unreadable-mode-file
+# cases are skipped as root; the cases of files owned by another user need
+# root and setpriv(1).
 #
 # Usage: run-tests.sh HOOK MNTNS_ID [VALGRIND_HOOK]
 #   HOOK           the ima-ns-oci-hook binary
@@ -289,6 +290,47 @@ t_policy_file() {
 		"$pdir/cr.policy: line 3 ends with a carriage return \\(CRLF file\\?\\)$"
 }
 
+# A policy's NAME.mode, read and checked before anything is registered: the
+# states name the hook's own process, which would be refused next.
+t_mode_file() {
+	local a="\"$annotation\"" m=$pdir/trial.mode want="\\(want enforce or log\\)$"
+
+	cp "$pdir/web.policy" "$pdir/trial.policy"
+	printf 'permissive\n' >"$m"
+	with_state "mode file with another word" $$ "{$a:\"trial\"}" \
+		"$m: bad mode 'permissive' $want"
+	printf 'Log\n' >"$m"
+	with_state "mode file in another case" $$ "{$a:\"trial\"}" "$m: bad mode 'Log' $want"
+	printf 'log\n\n' >"$m"
+	with_state "mode file with a second newline" $$ "{$a:\"trial\"}" \
+		"$m: bad mode 'log\\?' $want"
+	: >"$m"
+	with_state "empty mode file" $$ "{$a:\"trial\"}" "$m: bad mode '' $want"
+	printf 'log\0' >"$m"
+	with_state "mode file with a NUL byte" $$ "{$a:\"trial\"}" "$m: NUL byte in mode$"
+	printf 'log%.0s' $(seq 11) >"$m"
+	with_state "mode file of 33 bytes" $$ "{$a:\"trial\"}" \
+		"mode file $m is too large \\(more than 32 bytes\\)$"
+	rm "$m"
+	ln -s web.mode "$m"
+	with_state "mode file is a symbolic link" $$ "{$a:\"trial\"}" \
+		"mode file $m is a symbolic link, which is not followed$"
+	rm "$m"
+	mkdir "$m"
+	with_state "mode file is a directory" $$ "{$a:\"trial\"}" \
+		"mode file $m is not a regular file$"
+	rmdir "$m"
+	printf 'log\n' >"$m"
+	chmod 000 "$m"
+	if [ "$(id -u)" -eq 0 ]; then
+		skip "mode file unreadable" "running as root, which reads it anyway"
+	else
+		with_state "mode file unreadable" $$ "{$a:\"trial\"}" \
+			"cannot open mode file $m: Permission denied$"
+	fi
+	rm -f "$m"
+}
+
 # as_uid UID ARGS...: run the hook as UID (and its gid) on the state; sets rc.
 as_uid() {
 	local uid=$1
@@ -304,9 +346,10 @@ as_uid() {
 # nothing to register in $ima_none.
 owner_tests=(
 	"policy file owned by another user (hook run as root)"
+	"mode file owned by another user (hook run as root)"
 	"policy directory owned by another user (hook run as root)"
 	"policy directory owned by another user (hook not root)"
-	"policy of the hook's own uid is taken (hook not root)"
+	"policy and mode file of the hook's own uid are taken (hook not root)"
 	"root's policy is taken (hook not root)"
 )
 
@@ -332,14 +375,25 @@ t_owner() {
 	chmod 0646 "$pdir/gw.policy"
 	with_state "policy file writable by others" $$ "{$a:\"gw\"}" \
 		"policy $pdir/gw.policy is writable by group or others \\(mode 0646\\)$"
+	chmod 0644 "$pdir/gw.policy"
+	printf 'log\n' >"$pdir/gw.mode"
+	chmod 0664 "$pdir/gw.mode"
+	with_state "mode file writable by its group" $$ "{$a:\"gw\"}" \
+		"mode file $pdir/gw.mode is writable by group or others \\(mode 0664\\)$"
+	chmod 0646 "$pdir/gw.mode"
+	with_state "mode file writable by others" $$ "{$a:\"gw\"}" \
+		"mode file $pdir/gw.mode is writable by group or others \\(mode 0646\\)$"
 
+	# The policy "web" gets a mode file: the hook takes it and goes on.
+	printf 'log\n' >"$pdir/web.mode"
 	state $$ ""
 	if [ "$(id -u)" -ne 0 ]; then
-		for t in "${owner_tests[@]:0:3}"; do
+		for t in "${owner_tests[@]:0:4}"; do
 			skip "$t" "needs root"
 		done
 		run_hook --ima-dir="$ima_none" <"$tmp/state.json"
-		judge "${owner_tests[3]}" 1 "$taken"
+		judge "${owner_tests[4]}" 1 "$taken"
+		rm "$pdir/web.mode"
 		# The tests' own policies, where root owns them.
 		t=$(find "$here/policies" "$here/policies/web.policy" -maxdepth 0 -user 0 \
 			! -perm /022 | wc -l)
@@ -348,9 +402,9 @@ t_owner() {
 			"$hook" --policy-dir="$here/policies" --ima-dir="$ima_none" \
 				<"$tmp/state.json" \
 				>"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
-			judge "${owner_tests[4]}" 1 "$taken"
+			judge "${owner_tests[5]}" 1 "$taken"
 		else
-			skip "${owner_tests[4]}" "root does not own $here/policies"
+			skip "${owner_tests[5]}" "root does not own $here/policies"
 		fi
 		return
 	fi
@@ -358,29 +412,36 @@ t_owner() {
 	chown 65534:65534 "$pdir/other.policy"
 	with_state "${owner_tests[0]}" $$ "{$a:\"other\"}" \
 		"policy $pdir/other.policy is owned by uid 65534, not by root$"
+	cp "$pdir/web.policy" "$pdir/othermode.policy"
+	printf 'log\n' >"$pdir/othermode.mode"
+	chown 65534:65534 "$pdir/othermode.mode"
+	with_state "${owner_tests[1]}" $$ "{$a:\"othermode\"}" \
+		"mode file $pdir/othermode.mode is owned by uid 65534, not by root$"
 	ours=$tmp/policies-65534
 	mkdir -m 0755 "$ours"
-	cp "$pdir/web.policy" "$ours/"
+	cp "$pdir/web.policy" "$pdir/web.mode" "$ours/"
 	chown -R 65534:65534 "$ours"
 	pdir=$ours
-	with_state "${owner_tests[1]}" $$ "" \
+	with_state "${owner_tests[2]}" $$ "" \
 		"policy directory $ours is owned by uid 65534, not by root$"
 	pdir=$save
 	if ! command -v setpriv >/dev/null; then
-		for t in "${owner_tests[@]:2}"; do
+		for t in "${owner_tests[@]:3}"; do
 			skip "$t" "no setpriv"
 		done
+		rm "$pdir/web.mode"
 		return
 	fi
 	state $$ ""
 	as_uid 65533 --policy-dir="$ours" --ima-dir="$ima_none"
 	want="policy directory $ours is owned by uid 65534,"
 	want+=" not by root nor by uid 65533, the hook's$"
-	judge "${owner_tests[2]}" 1 "$want"
+	judge "${owner_tests[3]}" 1 "$want"
 	as_uid 65534 --policy-dir="$ours" --ima-dir="$ima_none"
-	judge "${owner_tests[3]}" 1 "$taken"
-	as_uid 65534 --policy-dir="$pdir" --ima-dir="$ima_none"
 	judge "${owner_tests[4]}" 1 "$taken"
+	as_uid 65534 --policy-dir="$pdir" --ima-dir="$ima_none"
+	judge "${owner_tests[5]}" 1 "$taken"
+	rm "$pdir/web.mode"
 }
 
 t_kernel() {
@@ -409,6 +470,14 @@ ns_tests=(
 	"registration refused"
 	"rule refused: names file, line and rule"
 	"namespace directory missing"
+	"mode log: -v names the mode file"
+	"mode log: the mode file got log"
+	"mode enforce: the mode file got enforce"
+	"without NAME.mode the mode file is left alone"
+	"kernel without a mode file: log refused"
+	"kernel without a mode file: enforce taken"
+	"mode write refused"
+	"mode not in force: enforce read back after log"
 )
 
 t_namespace() {
@@ -463,6 +532,7 @@ t_namespace() {
 
 	t_short_write "$id"
 	t_in_force "$id"
+	t_mode "$id"
 
 	# /dev/full fails every write with ENOSPC.
 	state "$nspid" ""
@@ -545,10 +615,84 @@ t_in_force() {
 	chmod 0600 "$policy"
 }
 
+# run_trial MODE ARGS...: run the hook on the policy "trial" with trial.mode
+# holding MODE ("" for none), on empty fake policy and mode files; sets rc.
+run_trial() {
+	local dir=$ima/mntns:$id
+
+	rm -f "$pdir/trial.mode"
+	[ -z "$1" ] || printf '%s' "$1" >"$pdir/trial.mode"
+	shift
+	: >"$dir/policy"
+	[ ! -f "$dir/mode" ] || : >"$dir/mode"
+	run_hook "$@" <"$tmp/state.json"
+}
+
+# t_mode ID: NAME.mode written to the fake mode file, and read back from it.
+t_mode() {
+	local id=$1 dir=$ima/mntns:$1 want feeder
+
+	state "$nspid" "{\"$annotation\":\"trial\"}"
+	: >"$dir/mode"
+	run_trial $'log\n' -v
+	want="^ima-ns-oci-hook: container ctr1: registered mntns:$id \\(pid $nspid\\),"
+	want+=" loaded 4 rules from $pdir/trial.policy, mode log from $pdir/trial.mode$"
+	judge "${ns_tests[12]}" 0 "$want"
+	if printf 'log\n' | cmp -s - "$dir/mode"; then
+		ok "${ns_tests[13]}"
+	else
+		not_ok "${ns_tests[13]}" "mode holds: $(od -c "$dir/mode")"
+	fi
+	run_trial enforce
+	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] &&
+	   printf 'enforce\n' | cmp -s - "$dir/mode"; then
+		ok "${ns_tests[14]}"
+	else
+		not_ok "${ns_tests[14]}" \
+			"exit $rc: $(cat "$tmp/stderr"), mode: $(od -c "$dir/mode")"
+	fi
+	run_trial ""
+	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] && [ ! -s "$dir/mode" ]; then
+		ok "${ns_tests[15]}"
+	else
+		not_ok "${ns_tests[15]}" \
+			"exit $rc: $(cat "$tmp/stderr"), mode: $(od -c "$dir/mode")"
+	fi
+
+	rm "$dir/mode"
+	run_trial $'log\n'
+	want="$pdir/trial.mode asks for log mode, but there is no $dir/mode:"
+	judge "${ns_tests[16]}" 1 "^ima-ns-oci-hook: container ctr1: $want"
+	run_trial $'enforce\n' -v
+	want="loaded 4 rules from $pdir/trial.policy, mode enforce from $pdir/trial.mode"
+	judge "${ns_tests[17]}" 0 "$want \\(the kernel's only mode: it has no $dir/mode\\)$"
+
+	# /dev/full fails every write with ENOSPC.
+	ln -s /dev/full "$dir/mode"
+	run_trial log
+	judge "${ns_tests[18]}" 1 \
+		"container ctr1: cannot write mode log to $dir/mode: No space left on device$"
+	rm "$dir/mode"
+
+	# A FIFO stands in for a kernel that took the write and shows enforce:
+	# it reads what the hook writes, then gives the hook's read-back enforce.
+	mkfifo "$dir/mode"
+	# shellcheck disable=SC2016 # The inner shell expands $1.
+	(exec timeout 20 sh -c 'cat "$1" >/dev/null && echo enforce >"$1"' sh "$dir/mode") &
+	feeder=$!
+	run_trial log
+	kill "$feeder" 2>/dev/null || true
+	wait "$feeder" 2>/dev/null || true
+	want="mode not in force: $dir/mode shows enforce, log was written$"
+	judge "${ns_tests[19]}" 1 "container ctr1: $want"
+	rm -f "$dir/mode" "$pdir/trial.mode"
+}
+
 # Leak checks of two error paths, when valgrind is there.  (Valgrind 3.19
 # does not know pidfd_open(2), so the paths past it cannot be checked so.)
 valgrind_tests=("valgrind: no leak on a refused policy name"
-		"valgrind: no leak on a policy without rules")
+		"valgrind: no leak on a policy without rules"
+		"valgrind: no leak on a bad mode file")
 
 # vg_expect NAME ANNOTATIONS REGEX: under valgrind, the hook fails as it should.
 vg_expect() {
@@ -574,6 +718,9 @@ t_valgrind() {
 		"annotation .*: bad policy name"
 	vg_expect "${valgrind_tests[1]}" "{\"$annotation\":\"comments-only\"}" \
 		"policy .* has no rules$"
+	cp "$pdir/web.policy" "$pdir/vg.policy"
+	printf 'permissive\n' >"$pdir/vg.mode"
+	vg_expect "${valgrind_tests[2]}" "{\"$annotation\":\"vg\"}" "$pdir/vg.mode: bad mode "
 }
 
 # t_hooks_d: hooks.d/ima-ns.json, read as podman and CRI-O read it
@@ -606,7 +753,8 @@ PY
 }
 
 # Keep in step with the ok, not_ok and skip calls of each t_ function.
-plan=$((1 + 3 + 7 + 6 + 7 + 1 + 11 + 9 + 10 + 2 + ${#ns_tests[@]} + ${#valgrind_tests[@]} + 2))
+plan=$((1 + 3 + 7 + 6 + 7 + 1 + 11 + 9 + 9 + 13 + 2 + ${#ns_tests[@]} +
+	${#valgrind_tests[@]} + 2))
 echo "TAP version 13"
 echo "1..$plan"
 t_help
@@ -617,6 +765,7 @@ t_pid
 t_pid_gone
 t_annotation
 t_policy_file
+t_mode_file
 t_owner
 t_kernel
 t_namespace

@@ -36,7 +36,7 @@ overlayfs_magic=0x794c7630
 tests=(intact_file_reads intact_executable_runs tampered_file_refused
        tampered_executable_refused unshare_does_not_escape
        policy_removed_after_exit hook_bad_rule_stops_container
-       hook_missing_policy_stops_container)
+       hook_missing_policy_stops_container log_mode_tampered_file_reads)
 runtimes=(crun runc)
 
 skip_all() {
@@ -112,6 +112,9 @@ appraise func=BPRM_CHECK fsmagic=$overlayfs_magic
 appraise func=FILE_CHECK mask=MAY_READ fsmagic=$overlayfs_magic
 appraise func=MMAP_CHECK mask=MAY_EXEC fsmagic=$overlayfs_magic
 EOF
+# The same rules, which the hook puts in log mode.
+cp "$policies/web.policy" "$policies/weblog.policy"
+echo log >"$policies/weblog.mode"
 cat >"$policies/bad.policy" <<EOF
 # The kernel refuses the rule on line 3.
 appraise func=BPRM_CHECK fsmagic=$overlayfs_magic
@@ -269,9 +272,10 @@ rt_hook_failure() {
 # Check from the kernel's records since the marker that the hook registered
 # the container's mount namespace $nsid, once, and loaded its policy, and
 # set $mntid, the id of the namespace. The runtime's stderr must hold just
-# the hook's -v line, of that id, where the runtime shows it, else nothing.
-hook_registered() {
-	local recs want
+# the hook's -v line, of that id and POLICY (default web) and its mode
+# file if it has one, where the runtime shows it, else nothing.
+hook_registered() {   # [POLICY]
+	local policy=${1:-web} recs want
 	recs=$(find_records "type=1802 " "op=ns_register cause=registered" \
 		"comm=\"ima-ns-oci-hook\" mnt_ns=$nsid mnt_ns_id=") ||
 		fail "no ns_register record of the hook for mnt_ns=$nsid"
@@ -285,7 +289,9 @@ hook_registered() {
 	want=
 	if rt_shows_hook_output; then
 		want="ima-ns-oci-hook: container $id: registered mntns:$mntid (pid N),"
-		want+=" loaded 3 rules from $policies/web.policy"
+		want+=" loaded 3 rules from $policies/$policy.policy"
+		[ ! -f "$policies/$policy.mode" ] ||
+			want+=", mode $(cat "$policies/$policy.mode") from $policies/$policy.mode"
 	fi
 	expect_eq "$rt's stderr (its pids as N)" "$want" \
 		"$(sed -E 's/\(pid [0-9]+\)/(pid N)/' "$dir/err")"
@@ -293,13 +299,13 @@ hook_registered() {
 
 # Check that the runtime succeeded and the hook registered the namespace,
 # and set $nsid, the inode number of the container's mount namespace, from
-# the first line of its stdout, and $mntid (hook_registered).
-ran_ok() {
+# the first line of its stdout, and $mntid (hook_registered, of POLICY).
+ran_ok() {   # [POLICY]
 	expect_eq "$rt's status" 0 "$rc"
 	nsid=$(head -n 1 "$dir/out")
 	[[ $nsid =~ ^[0-9]+$ && $nsid != "$host_nsid" ]] ||
 		fail "the container's mount namespace is '$nsid' (the host's: $host_nsid)"
-	hook_registered
+	hook_registered "$@"
 }
 
 expect_out() {   # LINE...: the container's stdout after its nsid line
@@ -465,6 +471,33 @@ case_hook_missing_policy_stops_container() {
 	expect_eq "the hook's line" "ima-ns-oci-hook: container $id:\
  cannot open policy $policies/nosuch.policy: No such file or directory" "$hook_line"
 	no_audit_record "op=ns_register"
+}
+
+# weblog.mode puts the policy in log mode: a file the host tampered with is
+# read, twice, and its failure is audited once, let through (permissive=1),
+# under the container's namespace. The hook's write of the mode is audited.
+case_log_mode_tampered_file_reads() {
+	local recs name='name="/srv/data.txt"'
+	setup log_mode_tampered_file_reads
+	copy_file /srv/data.txt
+	tamper /srv/data.txt
+	bundle weblog 'cat /srv/data.txt; echo "rc=$?"; cat /srv/data.txt >/dev/null; echo "rc=$?"'
+	run
+	ran_ok weblog
+	expect_out "$(cat "$image/srv/data.txt")" "tampered by the host" "rc=0" "rc=0"
+	audit_records "type=1802 " "op=ns_mode cause=log" \
+		"comm=\"ima-ns-oci-hook\" mnt_ns=$nsid mnt_ns_id=$mntid suppressed=0 res=1 " ||
+		fail "no ns_mode cause=log record of the hook for mntns:$mntid"
+	find_records "type=1800 " "op=appraise_data cause=invalid-hash" \
+		"comm=\"cat\" $name mnt_ns=$nsid mnt_ns_id=$mntid dev=\"overlay\"" \
+		" permissive=1 res=0 " >/dev/null ||
+		fail "no permissive=1 record of cat, /srv/data.txt, mnt_ns=$nsid"
+	# Once per content: the second read is only counted. Give kauditd time.
+	sleep 0.5
+	recs=$(find_records "type=1800 " "$name")
+	printf '%s\n' "$recs" | sed 's/^/# /'
+	expect_eq "type=1800 records of /srv/data.txt" 1 "$(wc -l <<<"$recs")"
+	grep -qF " permissive=1 " <<<"$recs" || fail "the record is not permissive=1"
 }
 
 # ---- The runner: every case with each runtime, its cases skipped where
