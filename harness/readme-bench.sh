@@ -30,7 +30,7 @@ judges nothing.
 
 - Rules of the global policy cannot be removed, so 1b, the global rule,
   is measured last in the boot, once every namespace policy is gone. 1a,
-  1c, 1d and scenarios 2 to 9 run before it; 1a-2 repeats 1a just before
+  1c, 1d and scenarios 2 to 10 run before it; 1a-2 repeats 1a just before
   1b to show that the kernel is back to its no-policy path.
 - 1a, 1b and 1d open from a new, unregistered mount namespace; 1c from a
   namespace the benchmark registered, with the one rule in its policy and
@@ -118,8 +118,8 @@ judges nothing.
   keeps it, runs the check for an ungoverned task, which finds no policy.
   The benchmark runs as host root, exempt only from a refusal, so every
   check runs as for anyone.
-- 8 and 9 measure their two sides in turns, ABBA, each call timed alone:
-  drift during the run weighs on both alike.
+- 8, 9 and 10 measure their two sides in turns, ABBA, each call timed
+  alone: drift during the run weighs on both alike.
 - 8: `crun --cgroup-manager=disabled run --no-pivot` (crun 1.8.1) of a
   container that runs `/bin/true` in new pid, mount, uts and ipc
   namespaces, timed from the fork to the wait; every container has a name
@@ -150,6 +150,18 @@ judges nothing.
   value first, and `syncfs()` then commits the journal. Both sides open
   the same ext4 inode, whose pages stay in the page cache: both hash from
   cached pages, as 2 does on tmpfs. 2 opens of each per repetition.
+- 10: one process holds four registered namespaces and enters one with
+  `setns()`, untimed, before each timed open+close (no read) of 1c's 4 KiB
+  file; the two sides of each pair take turns. 10-log and 10-enforce: two
+  namespaces with the rule of 1c, whose `mode` files were written `log`
+  and `enforce`, so that they differ only in the mode. 10-audit and
+  10-appraise: `audit fsmagic=0x01021994 fowner=<uid>` and the appraise
+  rule of 1c, the same conditions with another action. First, untimed:
+  log mode opens a file with a wrong hash and reports it once
+  (`permissive=1`), enforce mode denies it, and the audit rule's first
+  open emits its `type=1805` record, read from `/dev/kmsg`, and the second
+  open none; last, the timed opens emitted none either. `printk_ratelimit`
+  is lifted meanwhile, so that kauditd's records reach `/dev/kmsg`.
 - Each measurement starts after one second of guest idle time, for
   deferred work to finish; `tsc=reliable` makes the guest clock the TSC.
 
