@@ -86,7 +86,7 @@ struct policy {
 	char *text;		/* The file, ending in a newline, NUL-terminated. */
 	size_t len;		/* Its length, with that newline. */
 	unsigned int rules;
-	char mode_path[PATH_MAX];
+	char *mode_path;	/* NAME.mode's path, malloc()ed, NULL without one. */
 	const char *mode;	/* "enforce" or "log" from NAME.mode, NULL without one. */
 };
 
@@ -654,7 +654,8 @@ static int read_checked_fd(int fd, const struct policy_file *pf, const char *pat
  * @dir: its path
  * @name: the policy name, checked by valid_name()
  * @pf: which file to read
- * @path: set to the file's path, PATH_MAX bytes
+ * @path: set to the file's path, PATH_MAX bytes, unless it is optional
+ *	and missing
  * @textp: set to a malloc()ed buffer holding the file, see read_fd()
  * @lenp: set to the file's length
  *
@@ -669,17 +670,22 @@ static int read_checked_fd(int fd, const struct policy_file *pf, const char *pat
 static int read_policy_file(int dirfd, const char *dir, const char *name,
 			    const struct policy_file *pf, char *path, char **textp, size_t *lenp)
 {
+	char file[NAME_MAX_LEN + 16];
 	int n, fd, err;
 
-	n = snprintf(path, PATH_MAX, "%s/%s%s", dir, name, pf->suffix);
-	if (n < 0 || n >= PATH_MAX) {
-		report("%s path %s/%s%s is too long", pf->what, dir, name, pf->suffix);
-		return -1;
-	}
+	/* valid_name() bounds @name, and the suffixes are short. */
+	snprintf(file, sizeof(file), "%s%s", name, pf->suffix);
 	/* Non-blocking, so that a FIFO does not hang the hook before fstat(). */
-	fd = openat(dirfd, path + strlen(dir) + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && pf->optional)
 		return 1;
+	n = snprintf(path, PATH_MAX, "%s/%s", dir, file);
+	if (n < 0 || n >= PATH_MAX) {
+		report("%s path %s/%s is too long", pf->what, dir, file);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (fd < 0 && errno == ELOOP) {
 		report("%s %s is a symbolic link, which is not followed", pf->what, path);
 		return -1;
@@ -778,13 +784,19 @@ static const char *find_mode(char *text, size_t len)
  */
 static int read_mode(int dirfd, const char *dir, const char *name, struct policy *pol)
 {
+	char path[PATH_MAX], *text;
 	size_t len;
-	char *text;
 	int err;
 
-	err = read_policy_file(dirfd, dir, name, &mode_file, pol->mode_path, &text, &len);
+	err = read_policy_file(dirfd, dir, name, &mode_file, path, &text, &len);
 	if (err)
 		return err > 0 ? 0 : -1;
+	pol->mode_path = strdup(path);
+	if (!pol->mode_path) {
+		report("out of memory");
+		free(text);
+		return -1;
+	}
 	if (memchr(text, '\0', len)) {
 		report("%s: NUL byte in mode", pol->mode_path);
 	} else {
@@ -1315,7 +1327,7 @@ static void report_applied(const struct mntns *ns, pid_t pid, const struct polic
 static int apply_policy(const struct hook_opts *opts, pid_t pid, const struct policy *pol)
 {
 	struct mntns ns = { .fd = -1 };
-	char mode_path[PATH_MAX];
+	char *mode_path = NULL;
 	int regfd, err;
 
 	regfd = open_registry(opts->ima_dir);
@@ -1328,13 +1340,19 @@ static int apply_policy(const struct hook_opts *opts, pid_t pid, const struct po
 	if (err)
 		goto out;
 	err = load_policy(opts->ima_dir, &ns, pol);
-	if (!err && pol->mode)
-		err = set_mode(opts->ima_dir, &ns, pol, mode_path);
+	/* Off the stack: most policies have no mode file. */
+	if (!err && pol->mode) {
+		mode_path = malloc(PATH_MAX);
+		if (!mode_path)
+			report("out of memory");
+		err = mode_path ? set_mode(opts->ima_dir, &ns, pol, mode_path) : -1;
+	}
 	if (err >= 0 && opts->verbose)
 		report_applied(&ns, pid, pol, err ? mode_path : NULL);
 out:
 	if (ns.fd >= 0)
 		close(ns.fd);
+	free(mode_path);
 	return err < 0 ? -1 : 0;
 }
 
@@ -1360,6 +1378,7 @@ int main(int argc, char **argv)
 		status = EXIT_OK;
 
 	free(pol.text);
+	free(pol.mode_path);
 	json_object_put(st.root);
 	return status;
 }

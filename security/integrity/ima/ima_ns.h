@@ -171,6 +171,20 @@ struct ima_ns_ref {
 	u64 id;
 };
 
+/* How many policies an access's struct ima_ns_trial names. */
+#define IMA_NS_TRIAL_HITS	4
+
+/**
+ * struct ima_ns_trial_hit - a policy whose rules cover an access
+ * @id: the policy's &ima_ns_policy.id
+ * @kinds: IMA_APPRAISE if it is in log mode and appraises the access,
+ *	IMA_AUDIT if it audits it
+ */
+struct ima_ns_trial_hit {
+	u64 id;
+	int kinds;
+};
+
 /**
  * struct ima_ns_trial - what namespace policies ask of an access beyond
  *	what is enforced
@@ -179,10 +193,17 @@ struct ima_ns_ref {
  *	if an audit rule of any namespace policy matches
  * @allowed_algos: the hash algorithms that every log-mode appraise rule
  *	that matches allows; 0 for any
+ * @nr_hits: how many of @hits are set
+ * @more_hits: more policies than @hits holds cover the access
+ * @hits: the policies that cover the access, innermost first, for
+ *	ima_ns_report() to report for without matching their rules again
  */
 struct ima_ns_trial {
 	int action;
 	unsigned int allowed_algos;
+	unsigned int nr_hits;
+	bool more_hits;
+	struct ima_ns_trial_hit hits[IMA_NS_TRIAL_HITS];
 };
 
 #ifdef CONFIG_IMA_NS
@@ -241,12 +262,13 @@ struct ima_ns_policy *ima_ns_policy_walk(struct ima_ns_policy *policy);
 const char *ima_ns_mode_name(enum ima_ns_mode mode);
 int ima_ns_parse_mode(const char *buf);
 int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode);
-void ima_ns_count_trials(struct ima_ns_policy *policy);
+void ima_ns_count_trials(struct ima_ns_policy *policy, bool trials);
 
 /* ima_ns_report.c */
 void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
-		   const char *pathname, const struct cred *cred, u32 secid,
-		   enum ima_hooks func, int mask, const char *cause);
+		   const char *pathname, const struct ima_ns_trial *trial,
+		   const struct cred *cred, u32 secid, enum ima_hooks func,
+		   int mask, const char *cause);
 void ima_ns_reports_forget(struct ima_iint_cache *iint);
 void ima_ns_reports_free(struct ima_iint_cache *iint);
 
@@ -314,6 +336,7 @@ static inline bool ima_ns_add_trial(int *action,
 
 static inline void ima_ns_report(struct ima_iint_cache *iint,
 				 struct file *file, const char *pathname,
+				 const struct ima_ns_trial *trial,
 				 const struct cred *cred, u32 secid,
 				 enum ima_hooks func, int mask,
 				 const char *cause)

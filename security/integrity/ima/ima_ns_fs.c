@@ -370,11 +370,12 @@ static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
 			   ima_rule_list_appraise_flags(&policy->staged));
 		actions = ima_rule_list_actions(&policy->staged);
+		if (actions & IMA_AUDIT)
+			ima_ns_count_trials(policy, true);
 		if (actions & IMA_APPRAISE)
 			WRITE_ONCE(policy->appraises, true);
 		if (actions & IMA_AUDIT)
 			WRITE_ONCE(policy->audits, true);
-		ima_ns_count_trials(policy);
 		ima_rule_list_publish(&policy->staged, &policy->rules);
 	} else {
 		ima_free_rule_list(&policy->staged);

@@ -344,6 +344,16 @@ void ima_ns_match_trial(struct mnt_idmap *idmap, struct inode *inode,
 		more = ima_match_rule_list(&policy->rules, idmap, inode, cred,
 					   secid, func, mask, flags, NULL,
 					   NULL, NULL, &algos);
+		if (!(more & (IMA_APPRAISE | IMA_AUDIT)))
+			continue;
+		if (trial->nr_hits < IMA_NS_TRIAL_HITS) {
+			trial->hits[trial->nr_hits].id = policy->id;
+			trial->hits[trial->nr_hits].kinds =
+				more & (IMA_APPRAISE | IMA_AUDIT);
+			trial->nr_hits++;
+		} else {
+			trial->more_hits = true;
+		}
 		trial->action |= more & IMA_AUDIT;
 		if (!(more & IMA_APPRAISE))
 			continue;
@@ -382,15 +392,18 @@ bool ima_ns_add_trial(int *action, unsigned int *allowed_algos,
 
 /**
  * ima_ns_count_trials - keep &ima_ns_trials in step with a policy
- * @policy: the policy, whose mode or rules just changed
+ * @policy: the policy, whose mode or rules change
+ * @trials: whether it is, or is about to be, in log mode or have audit
+ *	rules
+ *
+ * Called before a policy gains log-mode or audit work, and after it loses
+ * it, so that no access skips work that a policy has.
  *
  * Context: Process context; @policy->lock held.  Takes the jump label
  * locks, which nest inside it.
  */
-void ima_ns_count_trials(struct ima_ns_policy *policy)
+void ima_ns_count_trials(struct ima_ns_policy *policy, bool trials)
 {
-	bool trials = policy->mode == IMA_NS_LOG || policy->audits;
-
 	lockdep_assert_held(&policy->lock);
 	if (trials == policy->counts_trials)
 		return;
@@ -444,14 +457,20 @@ int ima_ns_parse_mode(const char *buf)
 int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode)
 {
 	char repeats[32];
+	bool trials;
 
 	mutex_lock(&policy->lock);
 	if (policy->dead) {
 		mutex_unlock(&policy->lock);
 		return -ENOENT;
 	}
+	trials = mode == IMA_NS_LOG || policy->audits;
+	/* Accesses look for log-mode work before a policy has any. */
+	if (trials)
+		ima_ns_count_trials(policy, true);
 	WRITE_ONCE(policy->mode, mode);
-	ima_ns_count_trials(policy);
+	if (!trials)
+		ima_ns_count_trials(policy, false);
 	snprintf(repeats, sizeof(repeats), "suppressed=%lld",
 		 atomic64_xchg(&policy->log_repeats, 0));
 	mutex_unlock(&policy->lock);

@@ -93,6 +93,7 @@ static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 	const struct ima_digest_data *hash = NULL;
 	struct ima_ns_reports *r = iint->ns_reports;
 
+	lockdep_assert_held(&iint->mutex);
 	if ((iint->flags & IMA_COLLECTED) && iint->ima_hash &&
 	    iint->ima_hash->length <= HASH_MAX_DIGESTSIZE)
 		hash = iint->ima_hash;
@@ -119,79 +120,29 @@ static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 /**
  * ima_ns_reported - has a policy reported of an inode's current content?
  * @iint: the inode's integrity cache
- * @policy: the policy
+ * @id: the policy's &ima_ns_policy.id
  * @kind: IMA_NS_REPORTED_FAILURE or IMA_NS_REPORTED_DIGEST
  *
- * Context: Process context, with @iint->mutex held; any context within.
- * Return: true if @policy made a report of @kind of the content whose
+ * Context: Process context, with @iint->mutex held.
+ * Return: true if the policy made a report of @kind of the content whose
  * digest the cache holds.
  */
-static bool ima_ns_reported(const struct ima_iint_cache *iint,
-			    const struct ima_ns_policy *policy, u8 kind)
+static bool ima_ns_reported(const struct ima_iint_cache *iint, u64 id,
+			    u8 kind)
 {
 	const struct ima_ns_reports *r = iint->ns_reports;
 	const struct ima_digest_data *hash = iint->ima_hash;
 	unsigned int i;
 
+	lockdep_assert_held(&iint->mutex);
 	if (!r || !hash || !(iint->flags & IMA_COLLECTED) ||
 	    r->algo != hash->algo || r->len != hash->length ||
 	    memcmp(r->digest, hash->digest, hash->length))
 		return false;
 	for (i = 0; i < r->nr; i++)
-		if (r->ent[i].id == policy->id)
+		if (r->ent[i].id == id)
 			return r->ent[i].kinds & kind;
 	return false;
-}
-
-/**
- * ima_ns_report_wants - what a policy may have to report of an access
- * @iint: the inode's integrity cache
- * @policy: the policy
- * @failed: whether an appraisal that log mode lets go failed
- *
- * Context: Process context, with @iint->mutex held; any context within.
- * Return: IMA_APPRAISE if @policy is in log mode and @failed, IMA_AUDIT if
- * it has audit rules and has not reported the digest of the content yet;
- * whether its rules match the access is for the caller to find out.
- */
-static int ima_ns_report_wants(const struct ima_iint_cache *iint,
-			       const struct ima_ns_policy *policy,
-			       bool failed)
-{
-	int flags = 0;
-
-	if (failed && READ_ONCE(policy->mode) == IMA_NS_LOG)
-		flags |= IMA_APPRAISE;
-	if (READ_ONCE(policy->audits) && iint->ima_hash &&
-	    (iint->flags & IMA_COLLECTED) &&
-	    !ima_ns_reported(iint, policy, IMA_NS_REPORTED_DIGEST))
-		flags |= IMA_AUDIT;
-	return flags;
-}
-
-/**
- * ima_ns_report_pending - may any of current's policies have to report?
- * @iint: the inode's integrity cache
- * @failed: whether an appraisal that log mode lets go failed
- *
- * Lets an access whose reports were all made before, the common case,
- * return without taking references or matching rules again.
- *
- * Context: Process context, with @iint->mutex held; takes rcu_read_lock().
- * Return: true if ima_ns_report_wants() is non-zero for one of them.
- */
-static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
-				  bool failed)
-{
-	const struct ima_ns_policy *policy;
-	bool pending = false;
-
-	rcu_read_lock();
-	for (policy = ima_ns_current_policy(); policy && !pending;
-	     policy = rcu_dereference(policy->parent))
-		pending = ima_ns_report_wants(iint, policy, failed);
-	rcu_read_unlock();
-	return pending;
 }
 
 /**
@@ -210,9 +161,11 @@ static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
 static bool ima_ns_first_report(struct ima_iint_cache *iint,
 				const struct ima_ns_policy *policy, u8 kind)
 {
-	struct ima_ns_reports *r = ima_ns_reports_of(iint), *bigger;
+	struct ima_ns_reports *r, *bigger;
 	unsigned int i;
 
+	lockdep_assert_held(&iint->mutex);
+	r = ima_ns_reports_of(iint);
 	if (!r)
 		return true;
 	for (i = 0; i < r->nr; i++) {
@@ -239,14 +192,126 @@ static bool ima_ns_first_report(struct ima_iint_cache *iint,
 }
 
 /**
- * ima_ns_report_emit - make the reports that ima_ns_report() found pending
+ * ima_ns_unreport - take back the record of a report that was not made
  * @iint: the inode's integrity cache
+ * @policy: the policy
+ * @kind: the kind of report ima_ns_first_report() recorded
+ *
+ * Context: Process context, with @iint->mutex held.
+ */
+static void ima_ns_unreport(struct ima_iint_cache *iint,
+			    const struct ima_ns_policy *policy, u8 kind)
+{
+	struct ima_ns_reports *r = iint->ns_reports;
+	unsigned int i;
+
+	lockdep_assert_held(&iint->mutex);
+	for (i = 0; r && i < r->nr; i++)
+		if (r->ent[i].id == policy->id)
+			r->ent[i].kinds &= ~kind;
+}
+
+/**
+ * ima_ns_report_pending - may a policy of the access have to report?
+ * @iint: the inode's integrity cache
+ * @trial: the policies whose rules cover the access
+ * @failed: whether an appraisal that log mode lets go failed
+ *
+ * Lets an access whose reports were all made before, the common case,
+ * return without walking the policies.
+ *
+ * Context: Process context, with @iint->mutex held.
+ * Return: true if a policy in log mode has a failure to report or count,
+ * or a policy with audit rules has not reported the content's digest.
+ */
+static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
+				  const struct ima_ns_trial *trial,
+				  bool failed)
+{
+	const struct ima_ns_trial_hit *hit;
+
+	if (trial->more_hits)
+		return true;
+	for (hit = trial->hits; hit < trial->hits + trial->nr_hits; hit++) {
+		if (failed && (hit->kinds & IMA_APPRAISE))
+			return true;
+		if ((hit->kinds & IMA_AUDIT) && iint->ima_hash &&
+		    (iint->flags & IMA_COLLECTED) &&
+		    !ima_ns_reported(iint, hit->id, IMA_NS_REPORTED_DIGEST))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * struct ima_ns_access - an access, for matching rules again
  * @file: the file accessed
- * @pathname: its path, or NULL to look it up if needed
  * @cred: credentials of the accessing task
  * @secid: LSM secid of the accessing task
- * @func: the IMA hook
+ * @func: the IMA hook, as ima_ns_match_trial() matched the rules with
  * @mask: the requested access
+ */
+struct ima_ns_access {
+	struct file *file;
+	const struct cred *cred;
+	u32 secid;
+	enum ima_hooks func;
+	int mask;
+};
+
+/**
+ * ima_ns_report_kinds - what a policy has to report of an access
+ * @trial: the policies whose rules cover the access
+ * @policy: one of current's policies
+ * @access: the access, whose rules are matched again for a policy that
+ *	@trial has no room for
+ * @failed: whether an appraisal that log mode lets go failed
+ * @digest: whether the content's digest was collected
+ *
+ * Context: Process context.
+ * Return: IMA_APPRAISE for a failure to report, plus IMA_AUDIT for a
+ * digest.
+ */
+static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
+			       const struct ima_ns_policy *policy,
+			       const struct ima_ns_access *access,
+			       bool failed, bool digest)
+{
+	int flags = 0, kinds = 0;
+	unsigned int i;
+
+	for (i = 0; i < trial->nr_hits; i++)
+		if (trial->hits[i].id == policy->id)
+			kinds = trial->hits[i].kinds;
+	if (!kinds && trial->more_hits) {
+		if (READ_ONCE(policy->mode) == IMA_NS_LOG)
+			flags |= IMA_APPRAISE;
+		if (READ_ONCE(policy->audits))
+			flags |= IMA_AUDIT;
+		rcu_read_lock();
+		if (flags)
+			kinds = ima_match_rule_list(&policy->rules,
+						    file_mnt_idmap(access->file),
+						    file_inode(access->file),
+						    access->cred, access->secid,
+						    access->func, access->mask,
+						    flags, NULL, NULL, NULL,
+						    NULL);
+		rcu_read_unlock();
+	}
+	if (!failed)
+		kinds &= ~IMA_APPRAISE;
+	if (!digest)
+		kinds &= ~IMA_AUDIT;
+	return kinds & (IMA_APPRAISE | IMA_AUDIT);
+}
+
+/**
+ * ima_ns_report_emit - make the reports that ima_ns_report() found pending
+ * @iint: the inode's integrity cache
+ * @pathname: the file's path, or NULL to look it up if needed
+ * @trial: the policies whose rules cover the access
+ * @access: the access
  * @cause: the cause of a failed appraisal that log mode lets go, or NULL
  *
  * Apart from ima_ns_report(), so that an access with nothing to report
@@ -255,34 +320,28 @@ static bool ima_ns_first_report(struct ima_iint_cache *iint,
  * Context: Process context, with @iint->mutex held; may sleep.
  */
 static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
-					struct file *file,
 					const char *pathname,
-					const struct cred *cred, u32 secid,
-					enum ima_hooks func, int mask,
+					const struct ima_ns_trial *trial,
+					const struct ima_ns_access *access,
 					const char *cause)
 {
-	struct inode *inode = file_inode(file);
+	bool digest = (iint->flags & IMA_COLLECTED) && iint->ima_hash;
+	struct inode *inode = file_inode(access->file);
 	struct ima_ns_policy *policy = NULL;
 	char filename[NAME_MAX], *pathbuf = NULL;
-	int flags, wants;
+	int kinds;
 
+	lockdep_assert_held(&iint->mutex);
 	while ((policy = ima_ns_policy_walk(policy))) {
-		flags = ima_ns_report_wants(iint, policy, !!cause);
-		if (!flags)
-			continue;
-		rcu_read_lock();
-		wants = ima_match_rule_list(&policy->rules,
-					    file_mnt_idmap(file), inode, cred,
-					    secid, func, mask, flags, NULL,
-					    NULL, NULL, NULL);
-		rcu_read_unlock();
-		if (!(wants & flags))
+		kinds = ima_ns_report_kinds(trial, policy, access, cause,
+					    digest);
+		if (!kinds)
 			continue;
 		if (!pathname)
-			pathname = ima_d_path(&file->f_path, &pathbuf,
+			pathname = ima_d_path(&access->file->f_path, &pathbuf,
 					      filename);
 
-		if (wants & flags & IMA_APPRAISE) {
+		if (kinds & IMA_APPRAISE) {
 			if (ima_ns_first_report(iint, policy,
 						IMA_NS_REPORTED_FAILURE))
 				integrity_audit_ns_file_msg(AUDIT_INTEGRITY_DATA,
@@ -295,11 +354,11 @@ static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
 			else
 				atomic64_inc(&policy->log_repeats);
 		}
-		if ((wants & flags & IMA_AUDIT) &&
+		if ((kinds & IMA_AUDIT) &&
 		    ima_ns_first_report(iint, policy, IMA_NS_REPORTED_DIGEST) &&
 		    ima_audit_digest(iint, pathname, policy->nsid, policy->id))
-			/* Not emitted: let a later access try again. */
-			ima_ns_reports_forget(iint);
+			/* Not emitted: a later access tries again. */
+			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_DIGEST);
 	}
 	if (pathbuf)
 		__putname(pathbuf);
@@ -311,9 +370,11 @@ static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
  *	collection succeeded
  * @file: the file accessed
  * @pathname: its path, for the records, or NULL to look it up if needed
+ * @trial: the policies whose rules cover the access, as
+ *	ima_ns_match_trial() found them
  * @cred: credentials of the accessing task
  * @secid: LSM secid of the accessing task
- * @func: the IMA hook
+ * @func: the IMA hook of the access, as the rules were matched with
  * @mask: the requested access
  * @cause: the cause of a failed appraisal that the policies in log mode
  *	let go, or NULL
@@ -328,11 +389,19 @@ static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
  * Context: Process context, with @iint->mutex held; may sleep.
  */
 void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
-		   const char *pathname, const struct cred *cred, u32 secid,
-		   enum ima_hooks func, int mask, const char *cause)
+		   const char *pathname, const struct ima_ns_trial *trial,
+		   const struct cred *cred, u32 secid, enum ima_hooks func,
+		   int mask, const char *cause)
 {
+	const struct ima_ns_access access = {
+		.file = file,
+		.cred = cred,
+		.secid = secid,
+		.func = func,
+		.mask = mask,
+	};
+
 	lockdep_assert_held(&iint->mutex);
-	if (ima_ns_report_pending(iint, !!cause))
-		ima_ns_report_emit(iint, file, pathname, cred, secid, func,
-				   mask, cause);
+	if (ima_ns_report_pending(iint, trial, !!cause))
+		ima_ns_report_emit(iint, pathname, trial, &access, cause);
 }

@@ -447,6 +447,57 @@ TEST_F(fs, log_child_stricter_than_enforcing_parent)
 	close(kmsg[1]);
 }
 
+/*
+ * A hook-specific log-mode rule that asks more than the parent's generic
+ * rule: the exec is appraised under both, reported, and appraised again
+ * under the parent's rule for the hook the exec has, which lets it run.
+ * An audit rule for that hook audits the program, under the generic
+ * appraise rule too.
+ */
+TEST_F(fs, log_exec_rule_stricter_than_enforcing_parent)
+{
+	const char script[] = "#!/bin/sh\nexit 7\n";
+	char rules[384], hex[SHA256_HEX_LEN + 1], last[2048] = "";
+	unsigned int child;
+	int kmsg_rule;
+
+	ASSERT_EQ(0, make_file(self->src, script, strlen(script), OWNER_NS,
+			       0755));
+	ASSERT_EQ(0, set_ima_hash(self->src, script, strlen(script),
+				  IMA_ALGO_SHA256, false));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
+	ASSERT_EQ(0, sha256sum(self->host_ns, self->file, hex));
+
+	child = enter_registered_ns();
+	ASSERT_NE(0, child);
+	snprintf(rules, sizeof(rules), "%s",
+		 fs_rule(self, "func=BPRM_CHECK appraise_type=imasig"));
+	snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s",
+		 fs_rule_action(self, "audit", "func=BPRM_CHECK", OWNER_NS));
+	ASSERT_EQ(0, load_policy(child, rules));
+	assert_set_mode(_metadata, child, "log");
+	kmsg_rule = kmsg_open();
+	ASSERT_LE(0, kmsg_rule);
+
+	/* The parent's hash passes: the program runs, every time. */
+	EXPECT_EQ(7, exec_status(self->file));
+	EXPECT_EQ(7, exec_status(self->file));
+	/* The child's missing signature is reported, once. */
+	EXPECT_EQ(1, count_data_records(self->kmsg, self->file,
+					RECORD_WAIT_MS, last, sizeof(last)));
+	EXPECT_NE(NULL, strstr(last, "cause=IMA-signature-required ")) {
+		TH_LOG("%s", last);
+	}
+	expect_fields(_metadata, last,
+		      (const char *[]){ "permissive=1 ", NULL });
+	/* The exec is audited, with the program's digest. */
+	last[0] = '\0';
+	EXPECT_EQ(1, count_rule_records(kmsg_rule, self->file, RECORD_WAIT_MS,
+					last, sizeof(last)));
+	expect_rule_record(_metadata, last, child, hex);
+	close(kmsg_rule);
+}
+
 struct sibling {
 	char rule[128];
 	char path[96];
