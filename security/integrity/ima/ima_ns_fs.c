@@ -41,6 +41,41 @@ static bool ima_ns_may_configure(const struct file *file)
 }
 
 /**
+ * ima_ns_copy_write - take a one-line write to a namespace policy file
+ * @file: the file written
+ * @ubuf: the user buffer
+ * @len: its length in bytes
+ * @ppos: file position; must be 0
+ * @max: the most bytes the file takes in one write
+ *
+ * Context: Process context; may sleep.
+ * Return: the text, NUL-terminated, to be freed with kfree(), or
+ * ERR_PTR(-EPERM) if the writer or opener lacks CAP_SYS_ADMIN,
+ * ERR_PTR(-EINVAL) for a non-zero offset, an empty or too long write or
+ * an embedded NUL, ERR_PTR(-EFAULT) or ERR_PTR(-ENOMEM).
+ */
+static char *ima_ns_copy_write(struct file *file, const char __user *ubuf,
+			       size_t len, const loff_t *ppos, size_t max)
+{
+	char *buf;
+
+	if (!ima_ns_may_configure(file))
+		return ERR_PTR(-EPERM);
+	if (*ppos != 0 || !len || len > max)
+		return ERR_PTR(-EINVAL);
+
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return buf;
+	/* An embedded NUL shortens the string. */
+	if (strlen(buf) != len) {
+		kfree(buf);
+		return ERR_PTR(-EINVAL);
+	}
+	return buf;
+}
+
+/**
  * ima_ns_show_namespaces - seq_file show for "namespaces"
  * @m: the seq_file
  * @v: unused
@@ -92,17 +127,11 @@ static ssize_t ima_ns_write_namespaces(struct file *file,
 	char *buf;
 	int err;
 
-	if (!ima_ns_may_configure(file))
-		return -EPERM;
-	if (*ppos != 0 || !len || len > IMA_NS_ID_MAX_WRITE)
-		return -EINVAL;
-
-	buf = memdup_user_nul(ubuf, len);
+	buf = ima_ns_copy_write(file, ubuf, len, ppos, IMA_NS_ID_MAX_WRITE);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
-	/* An embedded NUL shortens the string. */
-	err = strlen(buf) == len ? ima_ns_parse_id(buf, len, &ref) : -EINVAL;
+	err = ima_ns_parse_id(buf, len, &ref);
 	if (!err)
 		err = ima_ns_register(&ref, ima_ns_ima_dir);
 	kfree(buf);
@@ -506,17 +535,11 @@ static ssize_t ima_ns_write_mode(struct file *file, const char __user *ubuf,
 	char *buf;
 	int mode;
 
-	if (!ima_ns_may_configure(file))
-		return -EPERM;
-	if (*ppos != 0 || !len || len > IMA_NS_MODE_MAX_WRITE)
-		return -EINVAL;
-
-	buf = memdup_user_nul(ubuf, len);
+	buf = ima_ns_copy_write(file, ubuf, len, ppos, IMA_NS_MODE_MAX_WRITE);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
-	/* An embedded NUL shortens the string. */
-	mode = strlen(buf) == len ? ima_ns_parse_mode(buf) : -EINVAL;
+	mode = ima_ns_parse_mode(buf);
 	if (mode >= 0)
 		mode = ima_ns_set_mode(policy, mode);
 	kfree(buf);

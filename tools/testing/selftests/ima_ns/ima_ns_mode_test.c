@@ -98,28 +98,34 @@ static void expect_fields(struct __test_metadata *_metadata, const char *rec,
 }
 
 /*
- * Counts the type-1800 records about @path read from @kmsg within
- * @wait_ms; the last one goes to @last.
+ * Counts the records of audit @type whose @field (name= or file=) is
+ * @path, read from @kmsg within @wait_ms; the last one goes to @last.
  */
-static int count_data_records(int kmsg, const char *path, int wait_ms,
-			      char *last, size_t size)
+static int count_file_records(int kmsg, const char *type, const char *field,
+			      const char *path, int wait_ms, char *last,
+			      size_t size)
 {
-	char name[192];
-	const char *rec[] = { "type=1800", name, NULL };
+	char value[192];
+	const char *rec[] = { type, value, NULL };
 
-	snprintf(name, sizeof(name), "name=\"%s\" ", path);
+	snprintf(value, sizeof(value), "%s=\"%s\" ", field, path);
 	return kmsg_count(kmsg, rec, wait_ms, last, size);
 }
 
-/* The same for the type-1805 records of audit rules about @path. */
+/* The type-1800 records about @path. */
+static int count_data_records(int kmsg, const char *path, int wait_ms,
+			      char *last, size_t size)
+{
+	return count_file_records(kmsg, "type=1800", "name", path, wait_ms,
+				  last, size);
+}
+
+/* The type-1805 records of audit rules about @path. */
 static int count_rule_records(int kmsg, const char *path, int wait_ms,
 			      char *last, size_t size)
 {
-	char file[192];
-	const char *rec[] = { "type=1805", file, NULL };
-
-	snprintf(file, sizeof(file), "file=\"%s\" ", path);
-	return kmsg_count(kmsg, rec, wait_ms, last, size);
+	return count_file_records(kmsg, "type=1805", "file", path, wait_ms,
+				  last, size);
 }
 
 /* The same for the ns_mode records of namespace @nsid. */
