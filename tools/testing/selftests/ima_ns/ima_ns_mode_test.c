@@ -505,7 +505,7 @@ TEST_F(fs, log_exec_rule_stricter_than_enforcing_parent)
 }
 
 struct sibling {
-	char rule[128];
+	char rule[256];
 	char path[96];
 	unsigned int nsid;
 };
@@ -624,6 +624,89 @@ TEST_F(fs, log_writer_does_not_bless)
 	assert_set_mode(_metadata, self->nsid, "enforce");
 	EXPECT_EQ(-EACCES, try_open(self->file));
 	EXPECT_EQ(-EACCES, try_open(written));
+}
+
+/*
+ * In a sibling registered from the host, in log mode, whose rule wants a
+ * signature: opens @s->path for write, which fails appraisal and is let
+ * go, tells @ready, waits for @go, writes and closes.  Exits with 0 or a
+ * step number from 200 on.
+ */
+static void log_sibling_writer(struct sibling *s, int host_ns, int ready,
+			       int go)
+{
+	char c;
+	int fd;
+
+	if (setns(host_ns, CLONE_NEWNS))
+		_exit(200);
+	s->nsid = enter_registered_ns();
+	if (!s->nsid || load_policy(s->nsid, s->rule) ||
+	    set_mode(s->nsid, "log"))
+		_exit(201);
+	fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		_exit(202);
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(203);
+	if (write(fd, "more", 4) != 4 || close(fd))
+		_exit(204);
+	_exit(0);
+}
+
+/*
+ * A writer that only log-mode rules appraised, and that failed them, is no
+ * appraised writer: an enforcing namespace's writer, which passed, closing
+ * last does not bless what the log-mode writer wrote.
+ */
+TEST_F(fs, log_writer_not_blessed_by_enforced_writer)
+{
+	unsigned char before[64], after[64];
+	int ready[2], go[2], fd, status;
+	struct sibling *sib;
+	ssize_t len;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, make_appraised(self->src, true));
+	ASSERT_EQ(0, load_policy(self->nsid, self->rule));
+	sib = mmap(NULL, sizeof(*sib), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sib);
+	snprintf(sib->rule, sizeof(sib->rule), "%s",
+		 fs_rule(self, "appraise_type=imasig"));
+	snprintf(sib->path, sizeof(sib->path), "%s", self->file);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		log_sibling_writer(sib, self->host_ns, ready[1], go[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* The content is intact: this namespace's writer passes. */
+	fd = open(self->file, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	len = getxattr(self->file, "security.ima", before, sizeof(before));
+	ASSERT_EQ(2 + SHA256_LEN, len);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* The last writer's close. */
+	ASSERT_EQ(0, close(fd));
+
+	EXPECT_EQ(len, getxattr(self->file, "security.ima", after,
+				sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, len)) {
+		TH_LOG("security.ima rewritten over the log-mode writer's bytes");
+	}
+	EXPECT_EQ(-EACCES, try_open(self->file));
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	munmap(sib, sizeof(*sib));
 }
 
 /* --- audit rules ------------------------------------------------------- */
