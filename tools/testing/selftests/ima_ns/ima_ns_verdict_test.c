@@ -185,6 +185,25 @@ TEST_F(fs, host_mapped_store_invalidates)
 }
 
 /*
+ * The parent's side of a helper's handshake, once it forked @pid: waits
+ * for the helper's zero byte on @ready, and keeps the write end of @go in
+ * *@go_out for the test to signal it.  Returns @pid, or -1 if the helper
+ * failed before it was ready.
+ */
+static pid_t await_ready(pid_t pid, int ready[2], int go[2], int *go_out)
+{
+	char c = 1;
+
+	close(ready[1]);
+	close(go[0]);
+	if (pid > 0 && (read(ready[0], &c, 1) != 1 || c))
+		pid = -1;
+	close(ready[0]);
+	*go_out = go[1];
+	return pid;
+}
+
+/*
  * Starts a child in the host namespace that maps @path shared and
  * writable, closes the descriptor and reads the page in; once *@store is
  * written to, it stores through the mapping and exits.  Returns the
@@ -217,13 +236,7 @@ static pid_t start_host_mapper(int host_ns, const char *path, int *store)
 		p[0] ^= 0x20;	/* 'h' becomes 'H' */
 		_exit(0);
 	}
-	close(ready[1]);
-	close(go[0]);
-	if (pid > 0 && (read(ready[0], &c, 1) != 1 || c))
-		pid = -1;
-	close(ready[0]);
-	*store = go[1];
-	return pid;
+	return await_ready(pid, ready, go, store);
 }
 
 /*
@@ -407,13 +420,7 @@ static pid_t start_host_writer(int host_ns, const char *path, int *release)
 			_exit(3);
 		_exit(close(fd) ? 4 : 0);
 	}
-	close(ready[1]);
-	close(go[0]);
-	if (pid > 0 && (read(ready[0], &c, 1) != 1 || c))
-		pid = -1;
-	close(ready[0]);
-	*release = go[1];
-	return pid;
+	return await_ready(pid, ready, go, release);
 }
 
 TEST_F(fs, read_during_host_write_denied)
