@@ -12,7 +12,8 @@
 # without the key, or a kernel without CONFIG_KPROBE_EVENTS, their goals
 # are MISS and their goal lines say why. So are those of scenario 8,
 # without crun, the OCI hook (make tools) or the disk image's layer, and 9,
-# without the ext4 disk on /mnt/disk (harness/make-disk-image.sh).
+# without the ext4 disk on /mnt/disk (harness/make-disk-image.sh), and 11,
+# on a kernel that refuses measure rules in namespace policies.
 # For a run that must leave the tree's results and README alone:
 # BENCH_RESULTS (default results/bench) takes the results, BENCH_README
 # (default README.md; empty for none) the table, VM_RUN_DIR (default

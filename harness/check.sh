@@ -2,9 +2,9 @@
 # The body of `make check`: lint, the OCI hook's host tests, build the
 # kernel and the initramfs, self-test the VM harness, then four boots: the
 # kselftests (crun end to end among them) and KUnit under
-# ima_appraise=enforce_ns, the regression tests under plain enforce, a
-# smoke pass of the benchmark, and the debug kernel (KASAN, lockdep,
-# kmemleak) running the stress and fuzz suites.
+# ima_appraise=enforce_ns with a software TPM, the regression tests under
+# plain enforce, a smoke pass of the benchmark, and the debug kernel
+# (KASAN, lockdep, kmemleak) running the stress and fuzz suites.
 # The last line of output is "N passed, N failed, N skipped";
 # exit non-zero if a test or step failed, no kselftest/KUnit test ran, or
 # a kernel console shows a splat.
@@ -85,9 +85,10 @@ banner "harness self-test"
 "$here/test-harness.sh" "$bz" "$initrd" | tee "$out/harness.tap" || true
 
 # Short stress and fuzz passes here keep those programs from rotting; the
-# debug boot below runs them at full size.
-step "test boot: ima_appraise=enforce_ns, kselftests and KUnit" \
-	env VM_RUN_DIR="$run" "$here/vm-run.sh" "$bz" "$initrd" \
+# debug boot below runs them at full size. This boot has a TPM (swtpm),
+# against which ima_ns_attest_test.sh replays the measurement list.
+step "test boot: ima_appraise=enforce_ns, TPM, kselftests and KUnit" \
+	env VM_RUN_DIR="$run" "$here/vm-tpm-run.sh" "$bz" "$initrd" \
 	"$here/guest/run-tests.sh" \
 	"imans.cycles=200 imans.peak=50 imans.fuzz=2000 ${APPEND:-}" || true
 

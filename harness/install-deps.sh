@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	cpio xz-utils kmod ccache python3 perl git rsync
-	qemu-system-x86 busybox-static
+	qemu-system-x86 busybox-static swtpm
 	attr ima-evm-utils keyutils util-linux openssl
 	sparse python3-sphinx
 	e2fsprogs crun runc pkg-config libjson-c-dev valgrind

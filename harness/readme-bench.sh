@@ -29,9 +29,10 @@ with every repetition and the guest's log go to `results/bench/<time>/`.
 judges nothing.
 
 - Rules of the global policy cannot be removed, so 1b, the global rule,
-  is measured last in the boot, once every namespace policy is gone. 1a,
-  1c, 1d and scenarios 2 to 10 run before it; 1a-2 repeats 1a just before
-  1b to show that the kernel is back to its no-policy path.
+  is measured last in the boot, once every namespace policy is gone; only
+  scenario 11, which adds a global rule of its own, and the 0-end probe
+  follow it. 1a, 1c, 1d and scenarios 2 to 10 run before it; 1a-2 repeats
+  1a just before 1b to show that the kernel is back to its no-policy path.
 - 1a, 1b and 1d open from a new, unregistered mount namespace; 1c from a
   namespace the benchmark registered, with the one rule in its policy and
   an empty global policy.
@@ -118,7 +119,7 @@ judges nothing.
   keeps it, runs the check for an ungoverned task, which finds no policy.
   The benchmark runs as host root, exempt only from a refusal, so every
   check runs as for anyone.
-- 8, 9 and 10 measure their two sides in turns, ABBA, each call timed
+- 8 to 11 measure their two sides in turns, ABBA, each call timed
   alone: drift during the run weighs on both alike.
 - 8: `crun --cgroup-manager=disabled run --no-pivot` (crun 1.8.1) of a
   container that runs `/bin/true` in new pid, mount, uts and ipc
@@ -162,6 +163,26 @@ judges nothing.
   open emits its `type=1805` record, read from `/dev/kmsg`, and the second
   open none; last, the timed opens emitted none either. `printk_ratelimit`
   is lifted meanwhile, so that kauditd's records reach `/dev/kmsg`.
+- 11: the rule `measure func=FILE_CHECK mask=MAY_READ fowner=<uid>
+  template=ima-ns` in a namespace policy (11-ns, 11-1M-ns) and in the
+  global policy (11-global, 11-1M-global), for two owners of the
+  scenario's own, so that each rule selects only its side's files and the
+  global one, which stays, nothing else. `template=ima-ns`, the default of
+  namespace rules, gives both sides' entries the same fields. One process
+  enters, untimed, before each timed call, the registered namespace or an
+  unregistered one made the same way, as 1b's, so that the two differ
+  only in the registration. 11-global and 11-ns: open+read+close of a
+  4 KiB file whose content was measured already, as in 1b and 1c.
+  11-1M-global and 11-1M-ns: the first measurement of 1 MiB on tmpfs:
+  before each open+close, untimed, the side writes over the file's first
+  8 bytes a number that no content held before, so that every open hashes
+  content its policy never measured, and adds an entry. First, untimed: a
+  file's first open adds one entry, the registered side's in its
+  namespace's `ascii_runtime_measurements` and, with its identity, in the
+  global list, the other side's in the global list with `0:0`; the second
+  open adds none. Last: the timed opens of measured content added none,
+  and each first measurement one. On a kernel that refuses either rule,
+  11 is not measured and its goals are MISS.
 - Each measurement starts after one second of guest idle time, for
   deferred work to finish; `tsc=reliable` makes the guest clock the TSC.
 

@@ -7,8 +7,8 @@
 # the exit marker after the job's output on the second serial line, or,
 # should that be lost, through QEMU's isa-debug-exit device (guest/init).
 # ACCEL=tcg|kvm overrides.
-# VM_QEMU_ARGS adds QEMU arguments (split on blanks) and forces TCG, since
-# the ones it exists for (-icount) need it.
+# VM_QEMU_ARGS adds QEMU arguments (split on blanks); with -icount among
+# them it forces TCG, which -icount needs.
 # Logs: $VM_RUN_DIR, default build/vm/<time>-<pid>; build/vm/last links it.
 set -euo pipefail
 
@@ -21,7 +21,7 @@ vmdir=$(realpath -m "$here/../build/vm")
 timeout_s=${VM_TIMEOUT:-600}
 
 read -r -a qemu_extra <<<"${VM_QEMU_ARGS:-}"
-if [ ${#qemu_extra[@]} -gt 0 ]; then
+if [[ " ${qemu_extra[*]} " == *" -icount "* ]]; then
 	accel=tcg
 else
 	accel=${ACCEL:-$("$here/kvm-probe.sh" "$bz" "$initrd")}

@@ -53,11 +53,12 @@ nsid=$(readlink /proc/$container/ns/mnt | cut -c 6-15)
 show "nsid=\$(readlink /proc/$container/ns/mnt | cut -c 6-15)   # $nsid"
 in_ns="nsenter -t $container -m"
 
-say "The host gives that namespace a policy of its own: appraise the file, audit its digest"
+say "The host gives that namespace a policy of its own: appraise the file, audit and measure it"
 expect ok "echo $nsid > $ima/namespaces"
 expect ok "cat $ima/namespaces"
 rules="appraise fsmagic=0x01021994 fowner=$user\nappraise func=MODULE_CHECK"
 rules+="\naudit fsmagic=0x01021994 fowner=$user"
+rules+="\nmeasure fsmagic=0x01021994 fowner=$user"
 expect ok "printf '$rules\n' > $ima/$nsid/policy"
 expect ok "cat $ima/$nsid/policy" "^audit fsmagic=0x1021994 fowner=$user"
 
@@ -80,6 +81,13 @@ sleep 0.5
 expect ok "dmesg | grep 'type=1805'" \
 	"file=\"$sensitive\" hash=\"sha256:$sum\" mnt_ns=$nsid mnt_ns_id=[0-9]+ "
 
+say "The measure rule added an entry to the global list (and PCR 10), named <nsid>:<id>"
+entry="^10 [0-9a-f]{40} ima-ns sha256:$sum $sensitive $nsid:[0-9]+\$"
+expect ok "cat $ima/$nsid/ascii_runtime_measurements" "$entry"
+say "The namespace's view gives the entry's index in the global list, where it is the same"
+expect ok "cat $ima/$nsid/runtime_measurements_index" '^[0-9]+$'
+expect ok "sed -n '$((out + 1))p' $ima/ascii_runtime_measurements" "$entry"
+
 say "The host, which no namespace policy governs, changes the content"
 expect ok "echo foo >> $sensitive"
 
@@ -92,6 +100,10 @@ expect ok "dmesg | grep 'permissive=1'" \
 mnt_ns=$nsid mnt_ns_id=[0-9]+ dev=\"tmpfs\" ino=[0-9]+ permissive=1 res=0 errno=0\$"
 say "Read again, the same content adds no record: each failing content is reported once"
 expect ok "$in_ns cat $sensitive" '^foo$'
+say "Each content was measured once: the view holds the first and the changed one"
+expect ok "cut -d' ' -f4,6 $ima/$nsid/ascii_runtime_measurements" \
+	"^sha256:$sum $nsid:" "^sha256:[0-9a-f]{64} $nsid:"
+expect ok "wc -l < $ima/$nsid/ascii_runtime_measurements" '^2$'
 sleep 0.5
 expect ok "dmesg | grep -c 'permissive=1'" '^1$'
 

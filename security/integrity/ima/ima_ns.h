@@ -22,6 +22,13 @@
 #define IMA_NS_MAX_RULES	1024
 
 /*
+ * Measurement list entries one namespace policy may add: by default, and
+ * at most (see "mntns:<id>/measure_limit").
+ */
+#define IMA_NS_DEFAULT_MEASURE_LIMIT	4096
+#define IMA_NS_MAX_MEASURE_LIMIT	1048576
+
+/*
  * Rule flags that relax an appraisal.  When several policies appraise one
  * access, such a flag holds only if every one of them grants it; every
  * other rule flag holds if any of them sets it.
@@ -77,23 +84,36 @@ enum ima_ns_mode {
  * @mode: an enum ima_ns_mode; read locklessly by every governed access,
  *	written under @lock.  A change holds from the next access on: no
  *	cached verdict depends on it, as failed appraisals are not cached.
- * @appraises: @rules hold an appraise or dont_appraise rule; read
- *	locklessly, written under @lock.
+ * @appraises: @rules hold an appraise or dont_appraise rule, and the
+ *	policy holds a count of &ima_ns_appraisers; read locklessly, written
+ *	under @lock.
  * @audits: @rules hold an audit rule; read locklessly, written under @lock.
+ * @measures: @rules hold a measure or dont_measure rule; read locklessly,
+ *	written under @lock.
  * @counts_trials: the policy holds a count of &ima_ns_trials, as it is in
- *	log mode or has audit rules; protected by @lock.
+ *	log mode or has audit or measure rules; protected by @lock.
  * @log_repeats: failed appraisals in log mode that were not audited, as
  *	their (content, policy) pair had been already, since the last write
  *	of @mode; shown and reset by that write.
+ * @view_lock: protects @nr_entries, @limit_reported and the writers of
+ *	@view.  Nests inside @lock.
+ * @view: the policy's entries of the global measurement list, an RCU list
+ *	of struct ima_ns_view_entry in the list's order.  Only added to,
+ *	under @view_lock; freed with the policy, unlike the entries.
+ * @nr_entries: the entries the policy added to the global list, or is
+ *	adding; at most @measure_limit.
+ * @measure_limit: how many entries the policy may add; read locklessly,
+ *	written under @lock and @view_lock.
+ * @limit_reported: a refusal for want of room was audited since
+ *	@measure_limit was last written.
  * @nsid: nsfs inode number of the namespace that registered the policy.
  * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
  * @index: the policy's slot in the registry, and its files' i_private.
  * @ns_alive: the registering namespace lives, so "<nsid>" names it;
  *	protected by &ima_ns_lock.
  * @dir: securityfs directory "mntns:<id>"; protected by &ima_ns_lock.
- * @policy_file: securityfs file "mntns:<id>/policy"; protected by
- *	&ima_ns_lock.
- * @mode_file: securityfs file "mntns:<id>/mode"; protected by &ima_ns_lock.
+ * @measure_files: @dir holds "measure_limit" and the views, made with
+ *	the first measure or dont_measure rule; protected by &ima_ns_lock.
  * @link: securityfs symlink "<nsid>" while @ns_alive; protected by
  *	&ima_ns_lock.
  *
@@ -120,15 +140,21 @@ struct ima_ns_policy {
 	u8 mode;
 	bool appraises;
 	bool audits;
+	bool measures;
 	bool counts_trials;
 	atomic64_t log_repeats;
+	/* Serialises additions to the view; see the locking rules above. */
+	spinlock_t view_lock;
+	struct list_head view;
+	unsigned int nr_entries;
+	unsigned int measure_limit;
+	bool limit_reported;
 	unsigned int nsid;
 	u64 id;
 	u32 index;
 	bool ns_alive;
 	struct dentry *dir;
-	struct dentry *policy_file;
-	struct dentry *mode_file;
+	bool measure_files;
 	struct dentry *link;
 };
 
@@ -171,14 +197,78 @@ struct ima_ns_ref {
 	u64 id;
 };
 
+/*
+ * A bit of &ima_iint_cache.atomic_flags, after those of ima.h: a reader
+ * that a namespace policy measures had the file open, and the next writer
+ * makes a ToMToU violation (see ima_ns_check_tomtou()).
+ */
+#define IMA_NS_MAY_EMIT_TOMTOU	(IMA_WRITE_MAPPED + 1)
+
+/*
+ * A bit of &ima_iint_cache.atomic_flags: &ima_ns_reports.settled holds
+ * for the content whose digest the cache holds.
+ */
+#define IMA_NS_SETTLED		(IMA_NS_MAY_EMIT_TOMTOU + 1)
+
+/**
+ * struct ima_ns_report - what one namespace policy reported of a content
+ * @id: the 64-bit id of the namespace that registered the policy, which
+ *	is never reused, so that a policy freed and another made cannot
+ *	share an entry
+ * @index: the policy's &ima_ns_policy.index, to find it by
+ * @kinds: IMA_NS_REPORTED_*
+ */
+struct ima_ns_report {
+	u64 id;
+	u32 index;
+	u8 kinds;
+};
+
+/**
+ * struct ima_ns_reports - the reports made of an inode's current content
+ * @algo: the hash algorithm of @digest
+ * @len: the length of @digest in bytes; 0 when no digest was collected
+ * @digest: the digest of the content the reports were made of
+ * @settled: the policy that the common access finds done: a reader that
+ *	one policy measures or audits, and no more, the content measured and
+ *	the reader noted for ToMToU, or its digest audited, as
+ *	@settled_kinds says.  Only while IMA_NS_SETTLED is set in
+ *	&ima_iint_cache.atomic_flags, which a new digest, a ToMToU
+ *	violation and forgetting the reports clear.
+ * @settled_kinds: IMA_MEASURE and IMA_AUDIT, what was done for @settled
+ * @nr: the entries of @ent in use
+ * @size: the entries @ent has room for
+ * @ent: one entry per policy that reported
+ *
+ * Hangs off &ima_iint_cache.ns_reports and is protected by the inode's
+ * &ima_iint_cache.mutex.  A content is told by its digest: when the
+ * digest collected for the inode is another one, the entries are
+ * forgotten.  So are they when security.ima changes, which may change
+ * the cause of a failure.  Freed with the integrity cache.  It holds an
+ * entry per policy that reported on the inode, 16 bytes each.
+ */
+struct ima_ns_reports {
+	u8 algo;
+	u8 len;
+	u8 digest[HASH_MAX_DIGESTSIZE];
+	u64 settled;
+	u8 settled_kinds;
+	unsigned int nr;
+	unsigned int size;
+	struct ima_ns_report ent[] __counted_by(size);
+};
+
 /* How many policies an access's struct ima_ns_trial names. */
 #define IMA_NS_TRIAL_HITS	4
+
+/* What a policy may report of an access: &ima_ns_trial_hit.kinds. */
+#define IMA_NS_TRIAL_KINDS	(IMA_APPRAISE | IMA_AUDIT | IMA_MEASURE)
 
 /**
  * struct ima_ns_trial_hit - a policy whose rules cover an access
  * @id: the policy's &ima_ns_policy.id
  * @kinds: IMA_APPRAISE if it is in log mode and appraises the access,
- *	IMA_AUDIT if it audits it
+ *	IMA_AUDIT if it audits it, IMA_MEASURE if it measures it
  */
 struct ima_ns_trial_hit {
 	u64 id;
@@ -190,7 +280,8 @@ struct ima_ns_trial_hit {
  *	what is enforced
  * @action: the appraise actions and rule flags that the policies in log
  *	mode ask for, combined as by ima_ns_union_actions(), plus IMA_AUDIT
- *	if an audit rule of any namespace policy matches
+ *	if an audit rule of any namespace policy matches, and IMA_MEASURE if
+ *	a measure rule does
  * @allowed_algos: the hash algorithms that every log-mode appraise rule
  *	that matches allows; 0 for any
  * @nr_hits: how many of @hits are set
@@ -210,6 +301,7 @@ struct ima_ns_trial {
 
 DECLARE_STATIC_KEY_FALSE(ima_ns_enabled);
 DECLARE_STATIC_KEY_FALSE(ima_ns_trials);
+DECLARE_STATIC_KEY_FALSE(ima_ns_appraisers);
 extern struct mutex ima_ns_lock;
 
 /**
@@ -265,18 +357,32 @@ int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode);
 void ima_ns_count_trials(struct ima_ns_policy *policy, bool trials);
 
 /* ima_ns_report.c */
-void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
-		   const char *pathname, const struct ima_ns_trial *trial,
-		   const struct cred *cred, u32 secid, enum ima_hooks func,
-		   int mask, const char *cause);
+int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
+		  const char *pathname, const struct ima_ns_trial *trial,
+		  const struct cred *cred, u32 secid, enum ima_hooks func,
+		  int mask, const char *cause);
 void ima_ns_reports_forget(struct ima_iint_cache *iint);
 void ima_ns_reports_free(struct ima_iint_cache *iint);
+void ima_ns_check_tomtou(struct file *file);
+
+/* ima_ns_measure.c */
+int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
+		   const char *pathname, struct ima_ns_policy *policy,
+		   int pcr, struct ima_template_desc *template_desc,
+		   const char *violation);
+int ima_ns_set_measure_limit(struct ima_ns_policy *policy,
+			     unsigned int limit);
+void ima_ns_view_free(struct ima_ns_policy *policy);
+extern const struct file_operations ima_ns_view_binary_fops;
+extern const struct file_operations ima_ns_view_ascii_fops;
+extern const struct file_operations ima_ns_view_index_fops;
 
 /* ima_ns_registry.c */
 int ima_ns_parse_id(const char *buf, size_t len, struct ima_ns_ref *ref);
 int ima_ns_register(const struct ima_ns_ref *ref, struct dentry *ima_dir);
 struct ima_ns_policy *ima_ns_lookup_file(u32 index,
 					 const struct dentry *dentry);
+struct ima_ns_policy *ima_ns_lookup_id(u32 index, u64 id);
 void ima_ns_show_registered(struct seq_file *m);
 void __init ima_ns_init_lsm(const struct lsm_id *lsmid);
 
@@ -285,6 +391,8 @@ int __init ima_ns_fs_init(struct dentry *ima_dir);
 int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir);
 void ima_ns_fs_unlink(struct ima_ns_policy *policy);
 void ima_ns_fs_remove(struct ima_ns_policy *policy);
+struct ima_ns_policy *ima_ns_open_dir_file(struct file *file, bool writable);
+int ima_ns_fs_add_measurement(struct ima_ns_policy *policy);
 
 #define IMA_NS_BLOB_SIZE	sizeof(struct ima_mnt_ns)
 
@@ -334,12 +442,17 @@ static inline bool ima_ns_add_trial(int *action,
 	return false;
 }
 
-static inline void ima_ns_report(struct ima_iint_cache *iint,
-				 struct file *file, const char *pathname,
-				 const struct ima_ns_trial *trial,
-				 const struct cred *cred, u32 secid,
-				 enum ima_hooks func, int mask,
-				 const char *cause)
+static inline int ima_ns_report(struct ima_iint_cache *iint,
+				struct file *file, const char *pathname,
+				const struct ima_ns_trial *trial,
+				const struct cred *cred, u32 secid,
+				enum ima_hooks func, int mask,
+				const char *cause)
+{
+	return 0;
+}
+
+static inline void ima_ns_check_tomtou(struct file *file)
 {
 }
 
@@ -363,6 +476,30 @@ static inline void ima_ns_init_lsm(const struct lsm_id *lsmid)
 #define IMA_NS_BLOB_SIZE	0
 
 #endif /* CONFIG_IMA_NS */
+
+/**
+ * ima_ns_report_settled - has an access nothing to report?
+ * @iint: the inode's integrity cache
+ * @trial: the policies whose rules cover the access
+ * @file: the file accessed
+ *
+ * The common access, a reader that one policy measures or audits, whose
+ * content it measured or audited already, is told without a call.
+ *
+ * Context: Process context, with @iint->mutex held.
+ * Return: true if the access has nothing to report; false if it may have.
+ */
+static inline bool ima_ns_report_settled(const struct ima_iint_cache *iint,
+					 const struct ima_ns_trial *trial,
+					 const struct file *file)
+{
+	return test_bit(IMA_NS_SETTLED, &iint->atomic_flags) &&
+	       trial->nr_hits == 1 &&
+	       !(trial->hits[0].kinds & ~iint->ns_reports->settled_kinds) &&
+	       iint->ns_reports->settled == trial->hits[0].id &&
+	       !(file->f_mode & FMODE_WRITE) &&
+	       !inode_is_open_for_write(file_inode(file));
+}
 
 /**
  * ima_ns_check_trial_algo - is a digest of an algorithm log-mode rules allow?

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IMA namespace policies: the securityfs files "namespaces",
- * "mntns:<id>/policy" and "mntns:<id>/mode", and the "<nsid>" links.
+ * IMA namespace policies: the securityfs files "namespaces" and
+ * "mntns:<id>/{policy,mode,measure_limit}", the "<nsid>" links, and
+ * where the measurement views go.
  */
 
 #include <linux/capability.h>
@@ -17,6 +18,9 @@
 
 /* The longest write "mode" takes: "enforce" and a newline. */
 #define IMA_NS_MODE_MAX_WRITE	8
+
+/* The longest write "measure_limit" takes, in bytes. */
+#define IMA_NS_LIMIT_MAX_WRITE	16
 
 /* Bit of &ima_ns_policy.busy held by the one writer of a policy file. */
 #define IMA_NS_POLICY_BUSY	0
@@ -388,23 +392,38 @@ out_fail:
  */
 static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 {
+	bool ok, no_view = false;
 	int actions;
-	bool ok;
+
+	/*
+	 * A policy shows its measurements from its first measure or
+	 * dont_measure rule on; a batch that cannot have them is dropped.
+	 */
+	mutex_lock(&policy->lock);
+	actions = ima_rule_list_actions(&policy->staged);
+	mutex_unlock(&policy->lock);
+	if ((actions & IMA_MEASURE) && ima_ns_fs_add_measurement(policy))
+		no_view = true;
 
 	mutex_lock(&policy->lock);
-	ok = !policy->batch_failed && !policy->dead &&
+	ok = !policy->batch_failed && !policy->dead && !no_view &&
 	     !list_empty(&policy->staged);
 	if (ok) {
 		policy->nr_rules += policy->nr_staged;
 		WRITE_ONCE(policy->appraise_flags, policy->appraise_flags |
 			   ima_rule_list_appraise_flags(&policy->staged));
 		actions = ima_rule_list_actions(&policy->staged);
-		if (actions & IMA_AUDIT)
+		if (actions & (IMA_AUDIT | IMA_MEASURE))
 			ima_ns_count_trials(policy, true);
-		if (actions & IMA_APPRAISE)
+		/* Accesses look for appraise rules before there are any. */
+		if ((actions & IMA_APPRAISE) && !policy->appraises) {
+			static_branch_inc(&ima_ns_appraisers);
 			WRITE_ONCE(policy->appraises, true);
+		}
 		if (actions & IMA_AUDIT)
 			WRITE_ONCE(policy->audits, true);
+		if (actions & IMA_MEASURE)
+			WRITE_ONCE(policy->measures, true);
 		ima_rule_list_publish(&policy->staged, &policy->rules);
 	} else {
 		ima_free_rule_list(&policy->staged);
@@ -451,28 +470,37 @@ static const struct file_operations ima_ns_policy_fops = {
 };
 
 /**
- * ima_ns_open_mode - open "mntns:<id>/mode"
- * @inode: the file's inode; i_private holds the policy's registry index
- * @file: the file
+ * ima_ns_open_dir_file - open a file of a policy's directory
+ * @file: the file; its directory's i_private holds the policy's registry
+ *	index
+ * @writable: whether the file takes writes
+ *
+ * Reading needs CAP_SYS_ADMIN; writing needs it in the initial user
+ * namespace, for the opener and later for the writer.
  *
  * Context: Process context.
- * Return: 0 on success; -ENOENT if the policy governs nothing any more;
- * -EACCES for O_RDWR and access mode 3; -EPERM without CAP_SYS_ADMIN in
- * the initial user namespace, to write, or to read.
+ * Return: the policy with a reference for the open file;
+ * ERR_PTR(-ENOENT) if the policy governs nothing any more;
+ * ERR_PTR(-EACCES) for O_RDWR, access mode 3, or a write to a read-only
+ * file; ERR_PTR(-EPERM) without CAP_SYS_ADMIN in the initial user
+ * namespace.
  */
-static int ima_ns_open_mode(struct inode *inode, struct file *file)
+struct ima_ns_policy *ima_ns_open_dir_file(struct file *file, bool writable)
 {
-	u32 index = (unsigned long)inode->i_private;
+	struct dentry *dentry = file->f_path.dentry;
+	u32 index = (unsigned long)d_inode(dentry->d_parent)->i_private;
 	struct ima_ns_policy *policy;
 	int err = 0;
 
-	policy = ima_ns_lookup_file(index, file->f_path.dentry);
+	policy = ima_ns_lookup_file(index, dentry);
 	if (!policy)
-		return -ENOENT;
+		return ERR_PTR(-ENOENT);
 
 	switch (file->f_flags & O_ACCMODE) {
 	case O_WRONLY:
-		if (!ima_ns_may_configure(file))
+		if (!writable)
+			err = -EACCES;
+		else if (!ima_ns_may_configure(file))
 			err = -EPERM;
 		break;
 	case O_RDONLY:
@@ -485,8 +513,25 @@ static int ima_ns_open_mode(struct inode *inode, struct file *file)
 	}
 	if (err) {
 		ima_ns_policy_put(policy);
-		return err;
+		return ERR_PTR(err);
 	}
+	return policy;
+}
+
+/**
+ * ima_ns_open_setting - open "mntns:<id>/mode" or "measure_limit"
+ * @inode: the file's inode
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0, or an error of ima_ns_open_dir_file().
+ */
+static int ima_ns_open_setting(struct inode *inode, struct file *file)
+{
+	struct ima_ns_policy *policy = ima_ns_open_dir_file(file, true);
+
+	if (IS_ERR(policy))
+		return PTR_ERR(policy);
 	file->private_data = policy;
 	return 0;
 }
@@ -547,43 +592,184 @@ static ssize_t ima_ns_write_mode(struct file *file, const char __user *ubuf,
 }
 
 /**
- * ima_ns_release_mode - close "mntns:<id>/mode"
+ * ima_ns_release_setting - close "mntns:<id>/mode" or "measure_limit"
  * @inode: its inode
  * @file: the file
  *
  * Context: Process context.
  * Return: 0.
  */
-static int ima_ns_release_mode(struct inode *inode, struct file *file)
+static int ima_ns_release_setting(struct inode *inode, struct file *file)
 {
 	ima_ns_policy_put(file->private_data);
 	return 0;
 }
 
 static const struct file_operations ima_ns_mode_fops = {
-	.open = ima_ns_open_mode,
+	.open = ima_ns_open_setting,
 	.read = ima_ns_read_mode,
 	.write = ima_ns_write_mode,
 	.llseek = generic_file_llseek,
-	.release = ima_ns_release_mode,
+	.release = ima_ns_release_setting,
 };
+
+/**
+ * ima_ns_read_measure_limit - read how many entries a policy may add
+ * @file: the measure_limit file
+ * @ubuf: user buffer
+ * @count: its size in bytes
+ * @ppos: file position
+ *
+ * Context: Process context.
+ * Return: bytes read: the limit in decimal and a newline, from @ppos on,
+ * or -EFAULT.
+ */
+static ssize_t ima_ns_read_measure_limit(struct file *file,
+					 char __user *ubuf, size_t count,
+					 loff_t *ppos)
+{
+	const struct ima_ns_policy *policy = file->private_data;
+	char buf[IMA_NS_LIMIT_MAX_WRITE];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u\n",
+			READ_ONCE(policy->measure_limit));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/**
+ * ima_ns_write_measure_limit - set how many entries a policy may add
+ * @file: the measure_limit file, open for writing
+ * @ubuf: a decimal number of entries, and at most one newline
+ * @len: its length in bytes
+ * @ppos: file position; must be 0
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * @len		- The limit is set, for the next measurement on
+ * * -EPERM		- Writer or opener lacks CAP_SYS_ADMIN
+ * * -EINVAL		- Not a number from 0 to IMA_NS_MAX_MEASURE_LIMIT
+ *			  (1048576), or a non-zero offset; the limit stays
+ * * -ENOENT		- The policy governs nothing any more
+ * * -EFAULT, -ENOMEM	- Copy or allocation failure
+ */
+static ssize_t ima_ns_write_measure_limit(struct file *file,
+					  const char __user *ubuf,
+					  size_t len, loff_t *ppos)
+{
+	struct ima_ns_policy *policy = file->private_data;
+	unsigned int limit;
+	char *buf;
+	int err;
+
+	buf = ima_ns_copy_write(file, ubuf, len, ppos, IMA_NS_LIMIT_MAX_WRITE);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	/* Out of range for kstrtouint() too (-ERANGE): still not a limit. */
+	if (kstrtouint(buf, 10, &limit) || limit > IMA_NS_MAX_MEASURE_LIMIT)
+		err = -EINVAL;
+	else
+		err = ima_ns_set_measure_limit(policy, limit);
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations ima_ns_measure_limit_fops = {
+	.open = ima_ns_open_setting,
+	.read = ima_ns_read_measure_limit,
+	.write = ima_ns_write_measure_limit,
+	.llseek = generic_file_llseek,
+	.release = ima_ns_release_setting,
+};
+
+/**
+ * struct ima_ns_dir_file - a file of a policy's directory
+ * @name: its name
+ * @mode: its permission bits
+ * @fops: its operations
+ */
+struct ima_ns_dir_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+};
+
+/* The files of a policy that measures. */
+static const struct ima_ns_dir_file ima_ns_measure_files[] = {
+	{ "measure_limit", 0600, &ima_ns_measure_limit_fops },
+	{ "ascii_runtime_measurements", 0400, &ima_ns_view_ascii_fops },
+	{ "binary_runtime_measurements", 0400, &ima_ns_view_binary_fops },
+	{ "runtime_measurements_index", 0400, &ima_ns_view_index_fops },
+};
+
+/**
+ * ima_ns_fs_add_measurement - create the measurement files of a policy
+ * @policy: the policy, about to commit a measure or dont_measure rule
+ *
+ * Creates "measure_limit" and the views, once: policies that do not
+ * measure, the most common kind, do without them.  The views keep the
+ * SHA-1 bank's index in i_private, as the global lists do, for the show
+ * functions they share; they find their policy through their directory.
+ *
+ * Context: Process context; may sleep.  Takes ima_ns_lock.
+ * Return: 0 once the files exist; -ENOENT if the policy's directory is
+ * gone; another -errno of securityfs, with none of the files left.
+ */
+int ima_ns_fs_add_measurement(struct ima_ns_policy *policy)
+{
+	struct dentry *made[ARRAY_SIZE(ima_ns_measure_files)];
+	void *sha1 = (void *)(unsigned long)ima_sha1_idx;
+	const struct ima_ns_dir_file *f;
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&ima_ns_lock);
+	if (!policy->dir) {
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	if (policy->measure_files)
+		goto out_unlock;
+	for (i = 0; i < ARRAY_SIZE(ima_ns_measure_files); i++) {
+		f = &ima_ns_measure_files[i];
+		made[i] = securityfs_create_file(f->name, f->mode, policy->dir,
+						 sha1, f->fops);
+		if (IS_ERR(made[i])) {
+			err = PTR_ERR(made[i]);
+			goto out_remove;
+		}
+	}
+	policy->measure_files = true;
+	goto out_unlock;
+
+out_remove:
+	while (i--)
+		securityfs_remove(made[i]);
+out_unlock:
+	mutex_unlock(&ima_ns_lock);
+	return err;
+}
 
 /**
  * ima_ns_fs_create - create the files of a new policy
  * @policy: the policy, with its @nsid, @id and @index set
  * @ima_dir: the securityfs "ima" directory
  *
- * Creates "mntns:<id>/policy" and "mntns:<id>/mode", named by the 64-bit
- * id of the namespace that registers the policy, which is never reused,
- * and the link "<nsid>", named by its inode number, which goes with that
- * namespace.
+ * Creates the directory "mntns:<id>", named by the 64-bit id of the
+ * namespace that registers the policy, which is never reused, with
+ * "policy" and "mode" in it, and the link "<nsid>", named by the
+ * namespace's inode number, which goes with that namespace.  The
+ * directory's i_private holds the policy's registry index.
  *
  * Context: Process context; ima_ns_lock held.
  * Return: 0, or the error of securityfs.
  */
 int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir)
 {
+	void *index = (void *)(unsigned long)policy->index;
 	char name[32], link[16];
+	struct dentry *dentry;
 	umode_t mode = 0200;
 	int err;
 
@@ -593,25 +779,22 @@ int ima_ns_fs_create(struct ima_ns_policy *policy, struct dentry *ima_dir)
 
 	snprintf(name, sizeof(name), "mntns:%llu", policy->id);
 	snprintf(link, sizeof(link), "%u", policy->nsid);
-	policy->dir = securityfs_create_dir(name, ima_dir);
+	policy->dir = securityfs_create_file(name, S_IFDIR | 0755, ima_dir,
+					     index, NULL);
 	if (IS_ERR(policy->dir)) {
 		err = PTR_ERR(policy->dir);
 		goto out_clear;
 	}
-	policy->policy_file =
-		securityfs_create_file("policy", mode, policy->dir,
-				       (void *)(unsigned long)policy->index,
-				       &ima_ns_policy_fops);
-	if (IS_ERR(policy->policy_file)) {
-		err = PTR_ERR(policy->policy_file);
+	dentry = securityfs_create_file("policy", mode, policy->dir, index,
+					&ima_ns_policy_fops);
+	if (IS_ERR(dentry)) {
+		err = PTR_ERR(dentry);
 		goto out_remove_dir;
 	}
-	policy->mode_file =
-		securityfs_create_file("mode", 0600, policy->dir,
-				       (void *)(unsigned long)policy->index,
-				       &ima_ns_mode_fops);
-	if (IS_ERR(policy->mode_file)) {
-		err = PTR_ERR(policy->mode_file);
+	dentry = securityfs_create_file("mode", 0600, policy->dir, index,
+					&ima_ns_mode_fops);
+	if (IS_ERR(dentry)) {
+		err = PTR_ERR(dentry);
 		goto out_remove_dir;
 	}
 	policy->link = securityfs_create_symlink(link, ima_dir, name, NULL);
@@ -625,8 +808,6 @@ out_remove_dir:
 	securityfs_recursive_remove(policy->dir);
 out_clear:
 	policy->dir = NULL;
-	policy->policy_file = NULL;
-	policy->mode_file = NULL;
 	policy->link = NULL;
 	return err;
 }
@@ -661,8 +842,6 @@ void ima_ns_fs_remove(struct ima_ns_policy *policy)
 	ima_ns_fs_unlink(policy);
 	securityfs_recursive_remove(policy->dir);
 	policy->dir = NULL;
-	policy->policy_file = NULL;
-	policy->mode_file = NULL;
 }
 
 /**

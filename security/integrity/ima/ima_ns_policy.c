@@ -12,8 +12,14 @@
 #include "ima_ns.h"
 
 DEFINE_STATIC_KEY_FALSE(ima_ns_enabled);
-/* Counts the policies in log mode or with audit rules. */
+/* Counts the policies in log mode or with audit or measure rules. */
 DEFINE_STATIC_KEY_FALSE(ima_ns_trials);
+/*
+ * Counts the policies with appraise or dont_appraise rules: while none
+ * has any, as with policies that only measure, accesses do not look for
+ * enforced appraisal in namespace policies.
+ */
+DEFINE_STATIC_KEY_FALSE(ima_ns_appraisers);
 
 /**
  * ima_ns_policy_free_work - free a policy once no RCU walker can see it
@@ -28,10 +34,13 @@ static void ima_ns_policy_free_work(struct work_struct *work)
 
 	ima_free_rule_list(&policy->staged);
 	ima_free_rule_list(&policy->rules);
+	ima_ns_view_free(policy);
 	/* The last reference: nobody can change @parent any more. */
 	ima_ns_policy_put(rcu_dereference_protected(policy->parent, true));
 	if (policy->counts_trials)
 		static_branch_dec(&ima_ns_trials);
+	if (policy->appraises)
+		static_branch_dec(&ima_ns_appraisers);
 	kfree(policy);
 	static_branch_dec(&ima_ns_enabled);
 }
@@ -58,6 +67,9 @@ struct ima_ns_policy *ima_ns_policy_alloc(void)
 	INIT_LIST_HEAD(&policy->rules);
 	INIT_LIST_HEAD(&policy->staged);
 	mutex_init(&policy->lock);
+	spin_lock_init(&policy->view_lock);
+	INIT_LIST_HEAD(&policy->view);
+	policy->measure_limit = IMA_NS_DEFAULT_MEASURE_LIMIT;
 	/*
 	 * The hooks look for namespace policies while any policy lives, not
 	 * only while one is registered: namespaces copied from a registered
@@ -251,7 +263,7 @@ int ima_ns_match_policy(struct mnt_idmap *idmap, struct inode *inode,
 {
 	const struct ima_ns_policy *policy;
 
-	if (!ima_ns_active() || !ima_appraise)
+	if (!static_branch_unlikely(&ima_ns_appraisers) || !ima_appraise)
 		return action;
 
 	rcu_read_lock();
@@ -290,7 +302,7 @@ int ima_ns_appraise_flags(void)
 	const struct ima_ns_policy *policy;
 	int flags = 0;
 
-	if (!ima_ns_active())
+	if (!static_branch_unlikely(&ima_ns_appraisers))
 		return 0;
 
 	rcu_read_lock();
@@ -313,9 +325,9 @@ int ima_ns_appraise_flags(void)
  * @trial: filled in; zeroed by the caller
  *
  * Evaluates the appraise rules of current's policies in log mode, whose
- * failures are reported and not enforced, and the audit rules of all of
- * current's policies.  A policy in enforce mode without audit rules costs
- * two reads.
+ * failures are reported and not enforced, and the audit and measure rules
+ * of all of current's policies.  A policy in enforce mode without audit
+ * or measure rules costs three reads.
  *
  * Context: Any context; takes rcu_read_lock().
  */
@@ -339,26 +351,29 @@ void ima_ns_match_trial(struct mnt_idmap *idmap, struct inode *inode,
 			flags |= IMA_APPRAISE;
 		if (READ_ONCE(policy->audits))
 			flags |= IMA_AUDIT;
+		if (READ_ONCE(policy->measures))
+			flags |= IMA_MEASURE;
 		if (!flags)
 			continue;
 		more = ima_match_rule_list(&policy->rules, idmap, inode, cred,
 					   secid, func, mask, flags, NULL,
 					   NULL, NULL, &algos);
-		if (!(more & (IMA_APPRAISE | IMA_AUDIT)))
+		if (!(more & IMA_NS_TRIAL_KINDS))
 			continue;
 		if (trial->nr_hits < IMA_NS_TRIAL_HITS) {
 			trial->hits[trial->nr_hits].id = policy->id;
 			trial->hits[trial->nr_hits].kinds =
-				more & (IMA_APPRAISE | IMA_AUDIT);
+				more & IMA_NS_TRIAL_KINDS;
 			trial->nr_hits++;
 		} else {
 			trial->more_hits = true;
 		}
-		trial->action |= more & IMA_AUDIT;
+		trial->action |= more & (IMA_AUDIT | IMA_MEASURE);
 		if (!(more & IMA_APPRAISE))
 			continue;
 		trial->action = ima_ns_union_actions(trial->action,
-						     more & ~IMA_AUDIT);
+						     more & ~(IMA_AUDIT |
+							      IMA_MEASURE));
 		ima_ns_merge_algos(&trial->allowed_algos, algos);
 	}
 	rcu_read_unlock();
@@ -378,7 +393,8 @@ void ima_ns_match_trial(struct mnt_idmap *idmap, struct inode *inode,
 bool ima_ns_add_trial(int *action, unsigned int *allowed_algos,
 		      const struct ima_ns_trial *trial)
 {
-	int both = ima_ns_union_actions(*action, trial->action & ~IMA_AUDIT);
+	int both = ima_ns_union_actions(*action, trial->action &
+					~(IMA_AUDIT | IMA_MEASURE));
 	unsigned int algos = *allowed_algos;
 	bool more;
 
@@ -464,7 +480,7 @@ int ima_ns_set_mode(struct ima_ns_policy *policy, enum ima_ns_mode mode)
 		mutex_unlock(&policy->lock);
 		return -ENOENT;
 	}
-	trials = mode == IMA_NS_LOG || policy->audits;
+	trials = mode == IMA_NS_LOG || policy->audits || policy->measures;
 	/* Accesses look for log-mode work before a policy has any. */
 	if (trials)
 		ima_ns_count_trials(policy, true);

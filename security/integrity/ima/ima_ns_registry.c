@@ -15,8 +15,8 @@
 
 /*
  * ima_ns_lock serialises registration and the unlisting of policies.  It
- * protects &ima_ns_registry updates and the @ns_alive, @dir, @policy_file
- * and @link fields of every policy.  It nests outside &ima_ns_tree_lock,
+ * protects &ima_ns_registry updates and the @ns_alive, @dir,
+ * @measure_files and @link fields of every policy.  It nests outside &ima_ns_tree_lock,
  * &ima_ns_policy.lock and the securityfs inode locks, and is never taken
  * with namespace_sem or mnt_ns_tree_lock held.  A mount namespace being
  * freed takes it only if it registered a policy or drops a policy's last
@@ -547,13 +547,13 @@ static int ima_mnt_ns_install(const struct nsset *nsset,
 }
 
 /**
- * ima_ns_lookup_file - find the policy behind an opened policy or mode file
+ * ima_ns_lookup_file - find the policy behind an opened file of its directory
  * @index: the registry index the file was created for
  * @dentry: the file's dentry
  *
  * A file that was opened just as its policy was unlisted must not reach a
  * policy registered later under the same index: the dentry must still be
- * the policy's own.
+ * in the policy's own directory.
  *
  * Context: Process context; takes ima_ns_lock.
  * Return: the policy with a new reference, or NULL if it is gone.
@@ -565,12 +565,34 @@ struct ima_ns_policy *ima_ns_lookup_file(u32 index,
 
 	mutex_lock(&ima_ns_lock);
 	policy = xa_load(&ima_ns_registry, index);
-	if (policy && (policy->policy_file == dentry ||
-		       policy->mode_file == dentry))
+	if (policy && policy->dir && dentry->d_parent == policy->dir)
 		ima_ns_policy_get(policy);
 	else
 		policy = NULL;
 	mutex_unlock(&ima_ns_lock);
+	return policy;
+}
+
+/**
+ * ima_ns_lookup_id - find a listed policy by its index and id
+ * @index: the policy's &ima_ns_policy.index
+ * @id: its &ima_ns_policy.id, which tells it from a later policy that
+ *	took the same index
+ *
+ * Context: Any context.
+ * Return: the policy with a new reference, or NULL if it is gone.
+ */
+struct ima_ns_policy *ima_ns_lookup_id(u32 index, u64 id)
+{
+	struct ima_ns_policy *policy;
+
+	rcu_read_lock();
+	policy = xa_load(&ima_ns_registry, index);
+	/* Unlisted policies are freed after a grace period. */
+	if (policy && (policy->id != id ||
+		       !refcount_inc_not_zero(&policy->usage)))
+		policy = NULL;
+	rcu_read_unlock();
 	return policy;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IMA namespace policies: reports of failures in log mode and of audit
- * rules, once per (file content, policy).
+ * IMA namespace policies: reports of failures in log mode, of audit rules
+ * and of measure rules, once per (file content, policy).
  */
 
 #include <linux/audit.h>
@@ -14,46 +14,18 @@
 /* What a policy reported of a content: bits of ima_ns_report.kinds. */
 #define IMA_NS_REPORTED_FAILURE	BIT(0)
 #define IMA_NS_REPORTED_DIGEST	BIT(1)
+#define IMA_NS_REPORTED_MEASURE	BIT(2)
+/* A violation of the measurement by a reader with the file open for write. */
+#define IMA_NS_REPORTED_WRITERS	BIT(3)
+/*
+ * A reader that the policy measures had the file open since the last
+ * ToMToU violation: a writer now makes one.  IMA_NS_MAY_EMIT_TOMTOU in
+ * &ima_iint_cache.atomic_flags says that an entry has it.
+ */
+#define IMA_NS_REPORTED_READER	BIT(4)
 
 /* Slots of a first struct ima_ns_reports; it doubles when full. */
 #define IMA_NS_REPORTS_FIRST	2
-
-/**
- * struct ima_ns_report - what one namespace policy reported of a content
- * @id: the 64-bit id of the namespace that registered the policy, which
- *	is never reused, so that a policy freed and another made cannot
- *	share an entry
- * @kinds: IMA_NS_REPORTED_FAILURE, IMA_NS_REPORTED_DIGEST
- */
-struct ima_ns_report {
-	u64 id;
-	u8 kinds;
-};
-
-/**
- * struct ima_ns_reports - the reports made of an inode's current content
- * @algo: the hash algorithm of @digest
- * @len: the length of @digest in bytes; 0 when no digest was collected
- * @digest: the digest of the content the reports were made of
- * @nr: the entries of @ent in use
- * @size: the entries @ent has room for
- * @ent: one entry per policy that reported
- *
- * Hangs off &ima_iint_cache.ns_reports and is protected by the inode's
- * &ima_iint_cache.mutex.  A content is told by its digest: when the
- * digest collected for the inode is another one, the entries are
- * forgotten.  So are they when security.ima changes, which may change
- * the cause of a failure.  Freed with the integrity cache.  It holds an
- * entry per policy that reported on the inode, 16 bytes each.
- */
-struct ima_ns_reports {
-	u8 algo;
-	u8 len;
-	u8 digest[HASH_MAX_DIGESTSIZE];
-	unsigned int nr;
-	unsigned int size;
-	struct ima_ns_report ent[] __counted_by(size);
-};
 
 /**
  * ima_ns_reports_forget - forget what was reported of an inode's content
@@ -64,6 +36,7 @@ struct ima_ns_reports {
 void ima_ns_reports_forget(struct ima_iint_cache *iint)
 {
 	lockdep_assert_held(&iint->mutex);
+	clear_bit(IMA_NS_SETTLED, &iint->atomic_flags);
 	if (iint->ns_reports)
 		iint->ns_reports->nr = 0;
 }
@@ -109,6 +82,7 @@ static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 			  !r->len) {
 		return r;
 	}
+	clear_bit(IMA_NS_SETTLED, &iint->atomic_flags);
 	r->nr = 0;
 	r->algo = hash ? hash->algo : 0;
 	r->len = hash ? hash->length : 0;
@@ -118,17 +92,15 @@ static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 }
 
 /**
- * ima_ns_reported - has a policy reported of an inode's current content?
+ * ima_ns_reported - what has a policy reported of an inode's content?
  * @iint: the inode's integrity cache
  * @id: the policy's &ima_ns_policy.id
- * @kind: IMA_NS_REPORTED_FAILURE or IMA_NS_REPORTED_DIGEST
  *
  * Context: Process context, with @iint->mutex held.
- * Return: true if the policy made a report of @kind of the content whose
- * digest the cache holds.
+ * Return: the IMA_NS_REPORTED_* bits of the reports the policy made of
+ * the content whose digest the cache holds.
  */
-static bool ima_ns_reported(const struct ima_iint_cache *iint, u64 id,
-			    u8 kind)
+static u8 ima_ns_reported(const struct ima_iint_cache *iint, u64 id)
 {
 	const struct ima_ns_reports *r = iint->ns_reports;
 	const struct ima_digest_data *hash = iint->ima_hash;
@@ -138,18 +110,18 @@ static bool ima_ns_reported(const struct ima_iint_cache *iint, u64 id,
 	if (!r || !hash || !(iint->flags & IMA_COLLECTED) ||
 	    r->algo != hash->algo || r->len != hash->length ||
 	    memcmp(r->digest, hash->digest, hash->length))
-		return false;
+		return 0;
 	for (i = 0; i < r->nr; i++)
 		if (r->ent[i].id == id)
-			return r->ent[i].kinds & kind;
-	return false;
+			return r->ent[i].kinds;
+	return 0;
 }
 
 /**
  * ima_ns_first_report - is this a policy's first report of a content?
  * @iint: the inode's integrity cache
  * @policy: the policy that would report
- * @kind: IMA_NS_REPORTED_FAILURE or IMA_NS_REPORTED_DIGEST
+ * @kind: an IMA_NS_REPORTED_* bit
  *
  * Records the report.  When the record cannot be kept, for want of
  * memory, the report is made again next time rather than lost.
@@ -186,6 +158,7 @@ static bool ima_ns_first_report(struct ima_iint_cache *iint,
 		iint->ns_reports = r;
 	}
 	r->ent[r->nr].id = policy->id;
+	r->ent[r->nr].index = policy->index;
 	r->ent[r->nr].kinds = kind;
 	r->nr++;
 	return true;
@@ -212,9 +185,34 @@ static void ima_ns_unreport(struct ima_iint_cache *iint,
 }
 
 /**
+ * ima_ns_measure_pending - may a policy have to measure an access?
+ * @iint: the inode's integrity cache, with the digest collected
+ * @id: the policy's &ima_ns_policy.id
+ * @file: the file accessed
+ *
+ * Context: Process context, with @iint->mutex held.
+ * Return: true if the policy has not measured the content, or has a
+ * violation to record, or a reader to note for the next writer.
+ */
+static bool ima_ns_measure_pending(const struct ima_iint_cache *iint,
+				   u64 id, const struct file *file)
+{
+	u8 kinds = ima_ns_reported(iint, id);
+
+	if (!(kinds & IMA_NS_REPORTED_MEASURE))
+		return true;
+	if (file->f_mode & FMODE_WRITE)
+		return false;
+	return !(kinds & IMA_NS_REPORTED_READER) ||
+	       (inode_is_open_for_write(file_inode(file)) &&
+		!(kinds & IMA_NS_REPORTED_WRITERS));
+}
+
+/**
  * ima_ns_report_pending - may a policy of the access have to report?
  * @iint: the inode's integrity cache
  * @trial: the policies whose rules cover the access
+ * @file: the file accessed
  * @failed: whether an appraisal that log mode lets go failed
  *
  * Lets an access whose reports were all made before, the common case,
@@ -222,22 +220,29 @@ static void ima_ns_unreport(struct ima_iint_cache *iint,
  *
  * Context: Process context, with @iint->mutex held.
  * Return: true if a policy in log mode has a failure to report or count,
- * or a policy with audit rules has not reported the content's digest.
+ * or a policy with audit or measure rules has not reported the content's
+ * digest, or has a violation to record.
  */
 static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
 				  const struct ima_ns_trial *trial,
-				  bool failed)
+				  const struct file *file, bool failed)
 {
 	const struct ima_ns_trial_hit *hit;
+	bool digest;
 
 	if (trial->more_hits)
 		return true;
+	digest = iint->ima_hash && (iint->flags & IMA_COLLECTED);
 	for (hit = trial->hits; hit < trial->hits + trial->nr_hits; hit++) {
 		if (failed && (hit->kinds & IMA_APPRAISE))
 			return true;
-		if ((hit->kinds & IMA_AUDIT) && iint->ima_hash &&
-		    (iint->flags & IMA_COLLECTED) &&
-		    !ima_ns_reported(iint, hit->id, IMA_NS_REPORTED_DIGEST))
+		if (!digest)
+			continue;
+		if ((hit->kinds & IMA_AUDIT) &&
+		    !(ima_ns_reported(iint, hit->id) & IMA_NS_REPORTED_DIGEST))
+			return true;
+		if ((hit->kinds & IMA_MEASURE) &&
+		    ima_ns_measure_pending(iint, hit->id, file))
 			return true;
 	}
 	return false;
@@ -270,7 +275,7 @@ struct ima_ns_access {
  *
  * Context: Process context.
  * Return: IMA_APPRAISE for a failure to report, plus IMA_AUDIT for a
- * digest.
+ * digest, plus IMA_MEASURE for a measurement.
  */
 static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
 			       const struct ima_ns_policy *policy,
@@ -288,6 +293,8 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
 			flags |= IMA_APPRAISE;
 		if (READ_ONCE(policy->audits))
 			flags |= IMA_AUDIT;
+		if (READ_ONCE(policy->measures))
+			flags |= IMA_MEASURE;
 		rcu_read_lock();
 		if (flags)
 			kinds = ima_match_rule_list(&policy->rules,
@@ -302,8 +309,63 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
 	if (!failed)
 		kinds &= ~IMA_APPRAISE;
 	if (!digest)
-		kinds &= ~IMA_AUDIT;
-	return kinds & (IMA_APPRAISE | IMA_AUDIT);
+		kinds &= ~(IMA_AUDIT | IMA_MEASURE);
+	return kinds & IMA_NS_TRIAL_KINDS;
+}
+
+/**
+ * ima_ns_measure_access - measure an access for a namespace policy
+ * @iint: the inode's integrity cache, with the digest collected
+ * @pathname: the file's path
+ * @policy: the policy, whose measure rules cover the access
+ * @access: the access
+ *
+ * Once per (content, policy): measures the content, and records an
+ * open_writers violation for a reader while the file is open for write.
+ * A reader is noted for the ToMToU violation of the next writer.
+ *
+ * Context: Process context, with @iint->mutex held; may sleep.
+ * Return: 0, or -EDQUOT if the policy is in enforce mode and its entries
+ * are at its limit.
+ */
+static int ima_ns_measure_access(struct ima_iint_cache *iint,
+				 const char *pathname,
+				 struct ima_ns_policy *policy,
+				 const struct ima_ns_access *access)
+{
+	struct ima_template_desc *template_desc = ima_template_desc_ns();
+	struct file *file = access->file;
+	struct inode *inode = file_inode(file);
+	int pcr = CONFIG_IMA_MEASURE_PCR_IDX;
+	int err = 0;
+
+	lockdep_assert_held(&iint->mutex);
+	rcu_read_lock();
+	ima_match_rule_list(&policy->rules, file_mnt_idmap(file), inode,
+			    access->cred, access->secid, access->func,
+			    access->mask, IMA_MEASURE, &pcr, &template_desc,
+			    NULL, NULL);
+	rcu_read_unlock();
+
+	if (!(file->f_mode & FMODE_WRITE)) {
+		if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_READER))
+			set_bit(IMA_NS_MAY_EMIT_TOMTOU, &iint->atomic_flags);
+		if (inode_is_open_for_write(inode) &&
+		    ima_ns_first_report(iint, policy, IMA_NS_REPORTED_WRITERS))
+			ima_ns_measure(iint, file, pathname, policy,
+				       CONFIG_IMA_MEASURE_PCR_IDX,
+				       template_desc, "open_writers");
+	}
+	if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_MEASURE)) {
+		err = ima_ns_measure(iint, file, pathname, policy, pcr,
+				     template_desc, NULL);
+		/* Not added: a later access tries again. */
+		if (err)
+			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_MEASURE);
+	}
+	if (err == -EDQUOT && READ_ONCE(policy->mode) == IMA_NS_ENFORCE)
+		return err;
+	return 0;
 }
 
 /**
@@ -318,18 +380,20 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
  * does not pay for the path buffer on its stack.
  *
  * Context: Process context, with @iint->mutex held; may sleep.
+ * Return: 0, or the error of a measurement that a policy in enforce mode
+ * could not add.
  */
-static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
-					const char *pathname,
-					const struct ima_ns_trial *trial,
-					const struct ima_ns_access *access,
-					const char *cause)
+static noinline int ima_ns_report_emit(struct ima_iint_cache *iint,
+				       const char *pathname,
+				       const struct ima_ns_trial *trial,
+				       const struct ima_ns_access *access,
+				       const char *cause)
 {
 	bool digest = (iint->flags & IMA_COLLECTED) && iint->ima_hash;
 	struct inode *inode = file_inode(access->file);
 	struct ima_ns_policy *policy = NULL;
 	char filename[NAME_MAX], *pathbuf = NULL;
-	int kinds;
+	int kinds, err, ret = 0;
 
 	lockdep_assert_held(&iint->mutex);
 	while ((policy = ima_ns_policy_walk(policy))) {
@@ -359,9 +423,53 @@ static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
 		    ima_audit_digest(iint, pathname, policy->nsid, policy->id))
 			/* Not emitted: a later access tries again. */
 			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_DIGEST);
+		if (kinds & IMA_MEASURE) {
+			err = ima_ns_measure_access(iint, pathname, policy,
+						    access);
+			if (!ret)
+				ret = err;
+		}
 	}
 	if (pathbuf)
 		__putname(pathbuf);
+	return ret;
+}
+
+/**
+ * ima_ns_settle - let the next access like this one skip ima_ns_report()
+ * @iint: the inode's integrity cache
+ * @trial: the policies whose rules cover the access
+ * @file: the file accessed
+ * @failed: whether an appraisal that log mode lets go failed
+ *
+ * When one policy measures or audits, and no more, a reader of the
+ * content, and has done so for the content, and noted the reader, the
+ * next such access has nothing to report: ima_ns_report_settled() tells
+ * it so, for an access that asks no more of that policy.
+ *
+ * Context: Process context, with @iint->mutex held.
+ */
+static void ima_ns_settle(struct ima_iint_cache *iint,
+			  const struct ima_ns_trial *trial,
+			  const struct file *file, bool failed)
+{
+	const struct ima_ns_trial_hit *hit = trial->hits;
+	u8 done = 0;
+
+	lockdep_assert_held(&iint->mutex);
+	if (failed || trial->nr_hits != 1 ||
+	    (hit->kinds & ~(IMA_MEASURE | IMA_AUDIT)) ||
+	    (file->f_mode & FMODE_WRITE) || !iint->ns_reports)
+		return;
+	if (hit->kinds & IMA_MEASURE)
+		done |= IMA_NS_REPORTED_MEASURE | IMA_NS_REPORTED_READER;
+	if (hit->kinds & IMA_AUDIT)
+		done |= IMA_NS_REPORTED_DIGEST;
+	if ((ima_ns_reported(iint, hit->id) & done) != done)
+		return;
+	iint->ns_reports->settled = hit->id;
+	iint->ns_reports->settled_kinds = hit->kinds;
+	set_bit(IMA_NS_SETTLED, &iint->atomic_flags);
 }
 
 /**
@@ -382,16 +490,19 @@ static noinline void ima_ns_report_emit(struct ima_iint_cache *iint,
  * Walks current's policies.  Each one in log mode whose appraise rules
  * cover the access reports a failure with an AUDIT_INTEGRITY_DATA record
  * marked permissive=1; each one whose audit rules cover it reports the
- * file's digest with an AUDIT_INTEGRITY_RULE record.  Both name the
+ * file's digest with an AUDIT_INTEGRITY_RULE record; each one whose
+ * measure rules cover it adds a measurement list entry.  All name the
  * policy's namespace, and are made once per (content, policy): a failure
  * reported before is counted in the policy's &ima_ns_policy.log_repeats.
  *
  * Context: Process context, with @iint->mutex held; may sleep.
+ * Return: 0, or -EDQUOT if a policy in enforce mode has no room left for
+ * the measurement it asks for, which denies the access.
  */
-void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
-		   const char *pathname, const struct ima_ns_trial *trial,
-		   const struct cred *cred, u32 secid, enum ima_hooks func,
-		   int mask, const char *cause)
+int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
+		  const char *pathname, const struct ima_ns_trial *trial,
+		  const struct cred *cred, u32 secid, enum ima_hooks func,
+		  int mask, const char *cause)
 {
 	const struct ima_ns_access access = {
 		.file = file,
@@ -401,7 +512,78 @@ void ima_ns_report(struct ima_iint_cache *iint, struct file *file,
 		.mask = mask,
 	};
 
+	int err = 0;
+
 	lockdep_assert_held(&iint->mutex);
-	if (ima_ns_report_pending(iint, trial, !!cause))
-		ima_ns_report_emit(iint, pathname, trial, &access, cause);
+	if (ima_ns_report_pending(iint, trial, file, !!cause))
+		err = ima_ns_report_emit(iint, pathname, trial, &access, cause);
+	ima_ns_settle(iint, trial, file, !!cause);
+	return err;
+}
+
+/**
+ * ima_ns_emit_tomtou - record the ToMToU violations of a writer
+ * @iint: the inode's integrity cache
+ * @file: the file being opened for write
+ *
+ * Each policy that measured a reader of the file since its last ToMToU
+ * violation gets one, named by the policy's namespace.
+ *
+ * Context: Process context; may sleep.  Takes @iint->mutex.
+ */
+static noinline void ima_ns_emit_tomtou(struct ima_iint_cache *iint,
+					struct file *file)
+{
+	char filename[NAME_MAX], *pathbuf = NULL;
+	const char *pathname = NULL;
+	struct ima_ns_policy *policy;
+	struct ima_ns_reports *r;
+	unsigned int i;
+
+	mutex_lock(&iint->mutex);
+	if (!test_and_clear_bit(IMA_NS_MAY_EMIT_TOMTOU, &iint->atomic_flags))
+		goto out_unlock;
+	/* The readers noted are about to be forgotten. */
+	clear_bit(IMA_NS_SETTLED, &iint->atomic_flags);
+	r = iint->ns_reports;
+	for (i = 0; r && i < r->nr; i++) {
+		if (!(r->ent[i].kinds & IMA_NS_REPORTED_READER))
+			continue;
+		r->ent[i].kinds &= ~IMA_NS_REPORTED_READER;
+		policy = ima_ns_lookup_id(r->ent[i].index, r->ent[i].id);
+		if (!policy)
+			continue;
+		if (!pathname)
+			pathname = ima_d_path(&file->f_path, &pathbuf, filename);
+		ima_ns_measure(iint, file, pathname, policy,
+			       CONFIG_IMA_MEASURE_PCR_IDX,
+			       ima_template_desc_ns(), "ToMToU");
+		ima_ns_policy_put(policy);
+	}
+out_unlock:
+	mutex_unlock(&iint->mutex);
+	if (pathbuf)
+		__putname(pathbuf);
+}
+
+/**
+ * ima_ns_check_tomtou - a file opened for write may be one a reader measured
+ * @file: the file being opened for write, by any task
+ *
+ * A namespace policy that measured the file for a reader that still has
+ * it open cannot vouch for what the reader reads next: it gets a ToMToU
+ * violation, as the global policy does.
+ *
+ * Context: Process context; may sleep.
+ */
+void ima_ns_check_tomtou(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct ima_iint_cache *iint;
+
+	if (!atomic_read(&inode->i_readcount))
+		return;
+	iint = ima_iint_find(inode);
+	if (iint && test_bit(IMA_NS_MAY_EMIT_TOMTOU, &iint->atomic_flags))
+		ima_ns_emit_tomtou(iint, file);
 }

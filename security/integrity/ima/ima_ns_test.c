@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the parsers behind IMA namespace policies, and of the
- * rules that combine policies and reuse cached verdicts.
+ * KUnit tests of the parsers behind IMA namespace policies, of the rules
+ * that combine policies and reuse cached verdicts, and of the "mntns"
+ * template field.
  */
 
 #include <kunit/test.h>
+#include <linux/seq_file.h>
 
 #include "ima_ns.h"
+#include "ima_template_lib.h"
 
 /**
  * struct ima_ns_id_case - one input of ima_ns_parse_id()
@@ -339,6 +342,8 @@ static const struct ima_ns_trial_case ima_ns_trial_cases[] = {
 	  false },
 	{ "audit_rule_ignored", APPR, 0, APPR | IMA_AUDIT, 0, APPR, 0,
 	  false },
+	{ "measure_rule_ignored", APPR, 0, APPR | IMA_MEASURE, 0, APPR, 0,
+	  false },
 };
 
 static void ima_ns_trial_desc(const struct ima_ns_trial_case *c, char *desc)
@@ -364,6 +369,65 @@ static void ima_ns_add_trial_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, algos, c->want_algos);
 }
 
+/**
+ * struct ima_mntns_case - one namespace in the "mntns" template field
+ * @name: what the case is about
+ * @inum: the nsfs inode number
+ * @id: the 64-bit id
+ * @ascii: what the ASCII list shows
+ */
+struct ima_mntns_case {
+	const char *name;
+	unsigned int inum;
+	u64 id;
+	const char *ascii;
+};
+
+static const struct ima_mntns_case ima_mntns_cases[] = {
+	{ "global_policy", 0, 0, "0:0" },
+	{ "first_namespace", 4026531840U, 1, "4026531840:1" },
+	{ "largest", U32_MAX, U64_MAX, "4294967295:18446744073709551615" },
+	{ "id_above_32_bits", 4026532056U, 0x100000002ULL,
+	  "4026532056:4294967298" },
+};
+
+static void ima_mntns_desc(const struct ima_mntns_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ima_mntns, ima_mntns_cases, ima_mntns_desc);
+
+/* The field's bytes in the host's order, and what the ASCII list shows. */
+static void ima_mntns_field_test(struct kunit *test)
+{
+	const struct ima_mntns_case *c = test->param_value;
+	struct ima_event_data event_data = {
+		.mnt_ns_inum = c->inum,
+		.mnt_ns_id = c->id,
+	};
+	struct ima_field_data field = {};
+	struct seq_file m = {};
+	char shown[48] = {};
+	u32 inum;
+	u64 id;
+
+	if (ima_canonical_fmt)
+		kunit_skip(test, "booted with ima_canonical_fmt");
+	KUNIT_ASSERT_EQ(test, ima_eventmntns_init(&event_data, &field), 0);
+	KUNIT_ASSERT_EQ(test, field.len, sizeof(inum) + sizeof(id));
+	memcpy(&inum, field.data, sizeof(inum));
+	memcpy(&id, field.data + sizeof(inum), sizeof(id));
+	KUNIT_EXPECT_EQ(test, inum, c->inum);
+	KUNIT_EXPECT_EQ(test, id, c->id);
+
+	m.buf = shown;
+	m.size = sizeof(shown) - 1;
+	ima_show_template_mntns(&m, IMA_SHOW_ASCII, &field);
+	KUNIT_EXPECT_STREQ(test, shown, c->ascii);
+	kfree(field.data);
+}
+
 static struct kunit_case ima_ns_test_cases[] = {
 	KUNIT_CASE_PARAM(ima_ns_parse_id_test, ima_ns_id_gen_params),
 	KUNIT_CASE_PARAM(ima_appraise_parse_mode_test,
@@ -373,6 +437,7 @@ static struct kunit_case ima_ns_test_cases[] = {
 			 ima_verdict_gen_params),
 	KUNIT_CASE_PARAM(ima_ns_parse_mode_test, ima_ns_mode_gen_params),
 	KUNIT_CASE_PARAM(ima_ns_add_trial_test, ima_ns_trial_gen_params),
+	KUNIT_CASE_PARAM(ima_mntns_field_test, ima_mntns_gen_params),
 	{}
 };
 

@@ -10,10 +10,12 @@
  * what the check of setns(2) into a governed namespace costs (scenario 7),
  * what the OCI hook adds to `crun run` (scenario 8), what a first open
  * through overlayfs costs next to the same open on its ext4 lower layer
- * (scenario 9), and what a cached open costs in a namespace whose policy
- * is in log mode next to one in enforce mode, and under an audit rule whose
+ * (scenario 9), what a cached open costs in a namespace whose policy is
+ * in log mode next to one in enforce mode, and under an audit rule whose
  * record was emitted next to an appraise rule's cached verdict (scenario
- * 10).
+ * 10), and what a measure rule in a namespace policy costs next to the
+ * same rule in the global policy, for content already measured and for a
+ * first measurement (scenario 11).
  *
  * Meant for a guest run by QEMU TCG with -icount shift=0,sleep=off: the
  * guest clock then advances one nanosecond per instruction, so the
@@ -26,9 +28,10 @@
  *
  * Every scenario runs a warm-up and then several repetitions, and reports
  * the median, minimum and maximum of the repetitions' per-call costs.
- * Rules in the global policy cannot be removed, so the scenario that needs
- * one (1b) runs last, once every namespace policy is gone.  The output ends
- * with a Markdown table and a JSON document, framed by marker lines.
+ * Rules in the global policy cannot be removed, so the scenarios that need
+ * one (1b, then 11) run last, once every other namespace policy is gone.
+ * The output ends with a Markdown table and a JSON document, framed by
+ * marker lines.
  *
  * Scenarios 5 and 6 sign their files with evmctl and KEY_FILE, whose
  * certificate the guest's init loads into the _ima keyring, and count the
@@ -40,6 +43,8 @@
  * (harness/make-disk-image.sh), with configs that ima_ns_oci_config.sh,
  * installed beside this program, writes; scenario 9 needs that disk on
  * /mnt/disk.  Without them they say why, and their goals are missed too.
+ * So are scenario 11's on a kernel that refuses measure rules in namespace
+ * policies.
  *
  * The guest needs tsc=reliable for its clock to be the TSC: without it,
  * the kernel distrusts the TSCs of QEMU's two sockets and counts time in
@@ -199,6 +204,10 @@ enum {
 	S_MODE_ENFORCE,		/* 10: and in enforce mode */
 	S_AUDIT,		/* 10: RULE_AUDIT, its record emitted */
 	S_AUDIT_APPRAISE,	/* 10: RULE_OPEN, as its baseline */
+	S_MEAS_GLOBAL,		/* 11: measured content, global measure rule */
+	S_MEAS_NS,		/* 11: and the rule in a namespace policy */
+	S_MEAS_FIRST_GLOBAL,	/* 11: first measurement, global rule */
+	S_MEAS_FIRST_NS,	/* 11: and the namespace rule */
 	NR_SAMPLES
 };
 
@@ -1797,6 +1806,305 @@ static void bench_modes(void)
 		die(PRINTK_RATELIMIT, -len);
 }
 
+/* --- Scenario 11: measure rules in namespace policies -------------------- */
+
+/*
+ * Owners of scenario 11's files: the namespace rule selects the first, the
+ * global rule the second, so that neither policy measures the other side's
+ * files; no other file has them, so the global rule, which stays for the
+ * rest of the boot, measures nothing else.  The rules differ only in the
+ * owner: template=ima-ns, the default of namespace rules, gives the global
+ * rule's entries the same fields.
+ */
+#define OWNER_MEAS_NS		73002
+#define OWNER_MEAS_NS_STR	"73002"
+#define OWNER_MEAS_GLOBAL	73003
+#define OWNER_MEAS_GLOBAL_STR	"73003"
+#define RULE_MEAS(owner)	"measure func=FILE_CHECK mask=MAY_READ fowner=" \
+				owner " template=ima-ns\n"
+#define RULE_MEAS_NS		RULE_MEAS(OWNER_MEAS_NS_STR)
+#define RULE_MEAS_GLOBAL	RULE_MEAS(OWNER_MEAS_GLOBAL_STR)
+/* Names of one length: both sides' entries hold as many bytes. */
+#define MEAS_NS_FILE		BENCH_DIR "/meas_ns"
+#define MEAS_GLOBAL_FILE	BENCH_DIR "/meas_gl"
+#define MEAS_NS_BIG		BENCH_DIR "/meas_ns_big"
+#define MEAS_GLOBAL_BIG		BENCH_DIR "/meas_gl_big"
+#define MEAS_LIST		"ascii_runtime_measurements"
+#define MEAS_NS_NAME		"same, the rule in a namespace policy"
+
+/* A side of scenario 11: a file opened from a namespace. */
+struct meas_open {
+	bool global;		/* unregistered namespace, global rule */
+	const char *path;
+	int ns;			/* nsfs descriptor of the namespace */
+	char list[64];		/* the measurement list its entries show in */
+	char who[24];		/* their mntns field: " <nsid>:", " 0:0\n" */
+	unsigned long opens;	/* opens since the last count */
+};
+
+/* Its samples: two files of OPEN_SIZE bytes, then two of scenario 9's size. */
+enum { MEAS_GLOBAL, MEAS_NS, MEAS_FIRST_GLOBAL, MEAS_FIRST_NS, NR_MEAS };
+
+/* Untimed, before each open of content measured already. */
+static int meas_enter(void *data)
+{
+	const struct meas_open *m = data;
+
+	return setns(m->ns, CLONE_NEWNS) ? -errno : 0;
+}
+
+/*
+ * Untimed, before each first measurement: enters the side's namespace and
+ * writes over the first bytes of the file a number that neither file held
+ * before, so that the open which follows meets content that its policy
+ * never measured.  The writer is closed before that open: no violation.
+ */
+static int meas_new_content(void *data)
+{
+	static unsigned long long gen;
+	const struct meas_open *m = data;
+	int fd, err = 0;
+
+	if (setns(m->ns, CLONE_NEWNS))
+		return -errno;
+	fd = open(m->path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	gen++;
+	if (pwrite(fd, &gen, sizeof(gen), 0) != sizeof(gen))
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static int meas_open_read(void *data)
+{
+	struct meas_open *m = data;
+
+	m->opens++;
+	return open_read_close((char *)m->path);
+}
+
+static int meas_open_close(void *data)
+{
+	struct meas_open *m = data;
+
+	m->opens++;
+	return try_open(m->path);
+}
+
+/*
+ * Counts the lines of the measurement list @list that name @path and hold
+ * @who; returns the count or -errno.
+ */
+static long count_entries(const char *list, const char *path, const char *who)
+{
+	char name[128], *line = NULL;
+	size_t size = 0;
+	long n = 0;
+	FILE *f = fopen(list, "re");
+
+	if (!f)
+		return -errno;
+	snprintf(name, sizeof(name), " %s ", path);
+	while (getline(&line, &size, f) > 0)
+		if (strstr(line, name) && strstr(line, who))
+			n++;
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* The entries of @m's file in @m's list. */
+static long meas_entries(const struct meas_open *m)
+{
+	long n = count_entries(m->list, m->path, m->who);
+
+	if (n < 0)
+		die(m->list, -n);
+	return n;
+}
+
+static void skip_measure(const struct side *sides, const char *why)
+{
+	int k;
+
+	for (k = 0; k < NR_MEAS; k++)
+		skip_sample(sides[k].idx, sides[k].id, sides[k].name, why);
+}
+
+/* Makes a copy of the caller's mount namespace, as 1b's; returns its fd. */
+static int plain_ns(int home)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("a mount namespace of scenario 11", errno);
+	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open /proc/self/ns/mnt", errno);
+	enter_ns(home);
+	return fd;
+}
+
+/*
+ * Scenario 11, in one process that registers a namespace with RULE_MEAS_NS
+ * and adds RULE_MEAS_GLOBAL to the global policy, then opens each side's
+ * file from its namespace, entered untimed before each timed open: the
+ * registered one, or a copy of the host's that no namespace policy
+ * governs, made as the registered one was, so that the two differ only in
+ * the registration.  11-global and 11-ns: open+read+close of a file
+ * measured already.  The first-measurement sides write new content,
+ * untimed, before each open+close.
+ * Checked first: the first open of a measured file adds one entry, in the
+ * namespace's list and in the global one with the namespace's identity, or
+ * in the global one with 0:0, and the second adds none.  Checked last: the
+ * timed opens of measured content added none, and each first measurement
+ * added one.
+ */
+static int measure_scenario(void *data)
+{
+	const struct side *sides = data;
+	struct meas_open *m[NR_MEAS];
+	long before[NR_MEAS];
+	unsigned int nsid;
+	char why[128];
+	int home, ns, plain, k, err;
+	ssize_t ret;
+
+	for (k = 0; k < NR_MEAS; k++)
+		m[k] = sides[k].arg;
+	home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		die("open /proc/self/ns/mnt", errno);
+	nsid = enter_registered_ns();
+	if (!nsid)
+		die("register a namespace", errno);
+	err = load_policy(nsid, RULE_MEAS_NS);
+	if (err) {
+		snprintf(why, sizeof(why),
+			 "a namespace policy refuses the measure rule: %s",
+			 strerror(-err));
+		skip_measure(sides, why);
+		return 0;
+	}
+	ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		die("open /proc/self/ns/mnt", errno);
+	enter_ns(home);
+	ret = write_file(IMA_DIR "/policy", RULE_MEAS_GLOBAL,
+			 strlen(RULE_MEAS_GLOBAL));
+	if (ret < 0) {
+		snprintf(why, sizeof(why),
+			 "the global policy refuses the measure rule: %s",
+			 strerror(-ret));
+		skip_measure(sides, why);
+		return 0;
+	}
+	plain = plain_ns(home);
+	for (k = 0; k < NR_MEAS; k++) {
+		m[k]->ns = m[k]->global ? plain : ns;
+		if (m[k]->global) {
+			snprintf(m[k]->list, sizeof(m[k]->list),
+				 IMA_DIR "/" MEAS_LIST);
+			snprintf(m[k]->who, sizeof(m[k]->who), " 0:0\n");
+		} else {
+			snprintf(m[k]->list, sizeof(m[k]->list),
+				 IMA_DIR "/%u/" MEAS_LIST, nsid);
+			snprintf(m[k]->who, sizeof(m[k]->who), " %u:", nsid);
+		}
+		before[k] = meas_entries(m[k]);
+	}
+
+	for (k = MEAS_GLOBAL; k <= MEAS_NS; k++) {
+		check(meas_enter(m[k]), "11: enter a namespace");
+		check(try_open(m[k]->path), "11: open a file to measure");
+		if (meas_entries(m[k]) != before[k] + 1)
+			die("11: the first open of a file did not add one entry",
+			    ENOMSG);
+		check(try_open(m[k]->path), "11: open a file to measure");
+		if (meas_entries(m[k]) != ++before[k])
+			die("11: a second open of measured content added an entry",
+			    EEXIST);
+	}
+	if (count_entries(IMA_DIR "/" MEAS_LIST, m[MEAS_NS]->path,
+			  m[MEAS_NS]->who) != 1)
+		die("11: the namespace's entry is not in the global list once",
+		    ENOMSG);
+	measure_sides(sides + MEAS_GLOBAL, 2, cfg->open_iters, cfg->reps);
+	for (k = MEAS_GLOBAL; k <= MEAS_NS; k++)
+		if (meas_entries(m[k]) != before[k])
+			die("11: the timed opens of measured content added entries",
+			    EEXIST);
+
+	for (k = MEAS_FIRST_GLOBAL; k < NR_MEAS; k++)
+		m[k]->opens = 0;
+	measure_sides(sides + MEAS_FIRST_GLOBAL, 2, cfg->first_iters,
+		      cfg->reps);
+	for (k = MEAS_FIRST_GLOBAL; k < NR_MEAS; k++) {
+		if (meas_entries(m[k]) != before[k] + (long)m[k]->opens)
+			die("11: a first measurement did not add one entry",
+			    ENOMSG);
+		printf("# bench: %-5s %lu first measurements, as many entries in %s\n",
+		       sides[k].id, m[k]->opens, m[k]->list);
+	}
+	return 0;
+}
+
+/*
+ * Scenario 11 comes after 1b: its global rule stays, and 1b's global
+ * policy must hold only 1b's rule.  Its files are created here, the
+ * first-measurement ones of scenario 9's size.
+ */
+static void bench_measure(void)
+{
+	size_t i, size = cfg->sizes[cfg->first_size_idx];
+	char size_name[16], sz[16], ids[2][32], first_name[96];
+	struct meas_open m[NR_MEAS] = {
+		{ .global = true, .path = MEAS_GLOBAL_FILE },
+		{ .global = false, .path = MEAS_NS_FILE },
+		{ .global = true, .path = MEAS_GLOBAL_BIG },
+		{ .global = false, .path = MEAS_NS_BIG },
+	};
+	const struct side sides[NR_MEAS] = {
+		{ S_MEAS_GLOBAL, "11-global",
+		  "open+read 4 KiB+close, global measure rule, measured already",
+		  meas_enter, meas_open_read, &m[MEAS_GLOBAL] },
+		{ S_MEAS_NS, "11-ns", MEAS_NS_NAME, meas_enter, meas_open_read,
+		  &m[MEAS_NS] },
+		{ S_MEAS_FIRST_GLOBAL, ids[0], first_name, meas_new_content,
+		  meas_open_close, &m[MEAS_FIRST_GLOBAL] },
+		{ S_MEAS_FIRST_NS, ids[1], MEAS_NS_NAME, meas_new_content,
+		  meas_open_close, &m[MEAS_FIRST_NS] },
+	};
+	unsigned char *data = malloc(size);
+	int k;
+
+	if (!data)
+		die("malloc", ENOMEM);
+	size_names(size, size_name, sz, sizeof(size_name));
+	snprintf(ids[0], sizeof(ids[0]), "11-%s-global", sz);
+	snprintf(ids[1], sizeof(ids[1]), "11-%s-ns", sz);
+	snprintf(first_name, sizeof(first_name),
+		 "first measurement (hashing), %s, global measure rule",
+		 size_name);
+	for (i = 0; i < size; i++)
+		data[i] = (i * 2654435761u) >> 24;
+	for (k = 0; k < NR_MEAS; k++)
+		check(make_file(m[k].path, data,
+				k < MEAS_FIRST_GLOBAL ? OPEN_SIZE : size,
+				m[k].global ? OWNER_MEAS_GLOBAL : OWNER_MEAS_NS,
+				0644), "create a file of scenario 11");
+	in_child(measure_scenario, (void *)sides, "11");
+	if (wait_no_ns_policy())
+		die("11: the namespace policy stays after its end", EBUSY);
+	for (k = 0; k < NR_MEAS; k++)
+		unlink(m[k].path);
+	free(data);
+}
+
 /* --- 1(a), 1(b) and 1(d): ungoverned opens ------------------------------ */
 
 struct open_job {
@@ -2083,6 +2391,10 @@ static const struct row rows[] = {
 	{ S_MODE_LOG, S_MODE_ENFORCE, 1.02, "≤ 1.02" },
 	{ S_AUDIT_APPRAISE, S_MODE_ENFORCE, 0, NULL },
 	{ S_AUDIT, S_AUDIT_APPRAISE, 1.02, "≤ 1.02" },
+	{ S_MEAS_GLOBAL, -1, 0, NULL },
+	{ S_MEAS_NS, S_MEAS_GLOBAL, 1.02, "≤ 1.02" },
+	{ S_MEAS_FIRST_GLOBAL, -1, 0, NULL },
+	{ S_MEAS_FIRST_NS, S_MEAS_FIRST_GLOBAL, 1.05, "≤ 1.05" },
 };
 
 #define NR_ROWS	ARRAY_SIZE(rows)
@@ -2361,6 +2673,8 @@ int main(int argc, char **argv)
 	bench_ungoverned(S_OPEN_GLOBAL, "1b",
 			 "open+read 4 KiB+close, global rule, verdict cached",
 			 -EACCES);
+	/* After 1b, whose global policy must hold only its rule. */
+	bench_measure();
 	measure(S_PROBE_END, "0-end", "same, at the end",
 		cfg->open_iters, cfg->reps, NULL, open_empty, "");
 

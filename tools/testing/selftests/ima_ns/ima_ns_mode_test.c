@@ -779,9 +779,14 @@ FIXTURE_VARIANT(refused_action) {
 	const char *rule;
 };
 
-FIXTURE_VARIANT_ADD(refused_action, measure) { "measure func=FILE_CHECK\n" };
-FIXTURE_VARIANT_ADD(refused_action, dont_measure) {
-	"dont_measure fsmagic=0x1021994\n" };
+/* Measure rules stand, but not with a template that cannot name the policy. */
+FIXTURE_VARIANT_ADD(refused_action, measure_template_ima_ng) {
+	"measure func=FILE_CHECK template=ima-ng\n" };
+/* Nor for buffers, which only the global policy measures. */
+FIXTURE_VARIANT_ADD(refused_action, measure_key_check) {
+	"measure func=KEY_CHECK\n" };
+FIXTURE_VARIANT_ADD(refused_action, dont_measure_critical_data) {
+	"dont_measure func=CRITICAL_DATA\n" };
 FIXTURE_VARIANT_ADD(refused_action, hash) { "hash func=FILE_CHECK\n" };
 FIXTURE_VARIANT_ADD(refused_action, dont_hash) {
 	"dont_hash fsmagic=0x1021994\n" };

@@ -75,9 +75,28 @@ FIXTURE_TEARDOWN(stress)
 }
 
 static const char rule_base[] =
-	"appraise fsmagic=" TMPFS_MAGIC_STR " fowner=72000\n";
+	"appraise fsmagic=" TMPFS_MAGIC_STR " fowner=72000\n"
+	"measure func=FILE_CHECK fsmagic=" TMPFS_MAGIC_STR " fowner=72000\n";
 
-/* One container: a governed namespace that appraises both files. */
+/* How many entries the view of a namespace's policy lists, or -1. */
+static int view_entries(unsigned int nsid)
+{
+	char path[96], buf[256];
+	int n = 0;
+
+	snprintf(path, sizeof(path), IMA_DIR "/%u/runtime_measurements_index",
+		 nsid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *p = buf; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/*
+ * One container: a governed namespace that appraises and measures both
+ * files, each once, however often it opens them.
+ */
 static int one_cycle(const char *good, const char *bad)
 {
 	unsigned int nsid = enter_registered_ns();
@@ -86,10 +105,12 @@ static int one_cycle(const char *good, const char *bad)
 		return 1;
 	if (load_policy(nsid, rule_base))
 		return 2;
-	if (try_open(good))
+	if (try_open(good) || try_open(good))
 		return 3;
 	if (try_open(bad) != -EACCES)
 		return 4;
+	if (view_entries(nsid) != 2)
+		return 5;
 	return 0;
 }
 
@@ -279,8 +300,8 @@ TEST_F_TIMEOUT(stress, unshare_and_setns_never_escape, 600)
 TEST_F_TIMEOUT(stress, teardown_while_policy_open, 600)
 {
 	long loops = env_count("IMA_NS_CYCLES", 10000) / 50;
-	char path[96], buf[512], c;
-	int p[2], q[2], status, wfd, rfd;
+	char path[96], view[96], buf[512], c;
+	int p[2], q[2], status, wfd, rfd, vfd;
 	long i;
 
 	for (i = 0; i < loops; i++) {
@@ -295,7 +316,8 @@ TEST_F_TIMEOUT(stress, teardown_while_policy_open, 600)
 			close(q[1]);
 			if (unshare(CLONE_NEWNS) || write(p[1], "x", 1) != 1)
 				_exit(1);
-			_exit(read(q[0], &c, 1) < 0);
+			/* Measured once its policy is in force. */
+			_exit(read(q[0], &c, 1) < 0 || try_open(self->good));
 		}
 		close(q[0]);
 		ASSERT_EQ(1, read(p[0], &c, 1));
@@ -308,17 +330,25 @@ TEST_F_TIMEOUT(stress, teardown_while_policy_open, 600)
 		ASSERT_LE(0, wfd);
 		rfd = open(path, O_RDONLY | O_CLOEXEC);
 		ASSERT_LE(0, rfd);
+		snprintf(view, sizeof(view), IMA_DIR "/%u/ascii_runtime_measurements",
+			 nsid);
+		vfd = open(view, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, vfd);
 		/* Half the time, with rules staged. */
 		if (i % 2) {
 			ASSERT_LT(0, write(wfd, rule_base, strlen(rule_base)));
 		}
 		close(q[1]);
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
 		EXPECT_EQ(-1, write(wfd, rule_base, strlen(rule_base)));
 		EXPECT_EQ(ENOENT, errno);
 		EXPECT_LT(0, read(rfd, buf, sizeof(buf)));
+		/* The view outlives its namespace while open. */
+		EXPECT_LT(0, read(vfd, buf, sizeof(buf)));
 		EXPECT_EQ(0, close(wfd));
 		EXPECT_EQ(0, close(rfd));
+		EXPECT_EQ(0, close(vfd));
 		EXPECT_EQ(-1, access(path, F_OK));
 		close(p[0]);
 		close(p[1]);

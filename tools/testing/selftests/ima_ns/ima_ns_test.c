@@ -373,7 +373,9 @@ FIXTURE_VARIANT(bad_rule) {
 };
 
 FIXTURE_VARIANT_ADD(bad_rule, unknown_keyword) { "appraise frobnicate=1\n" };
-FIXTURE_VARIANT_ADD(bad_rule, measure) { "measure func=FILE_CHECK\n" };
+/* Measure rules are accepted (ima_ns_measure_test), not with this template. */
+FIXTURE_VARIANT_ADD(bad_rule, measure_template) {
+	"measure func=FILE_CHECK template=ima-sig\n" };
 /* audit rules are accepted: ima_ns_mode_test. */
 FIXTURE_VARIANT_ADD(bad_rule, hash) { "hash func=FILE_CHECK\n" };
 /* Parsed, then refused: the debug boot's kmemleak scan sees its label list. */

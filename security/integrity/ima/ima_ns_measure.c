@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IMA namespace policies: measurements, and each policy's view of them.
+ */
+
+#include <linux/audit.h>
+#include <linux/fs.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "ima_ns.h"
+
+/**
+ * struct ima_ns_view_entry - an entry of a namespace policy's view
+ * @list: in &ima_ns_policy.view, ordered by @index
+ * @qe: the entry's place in the global measurement list, which is never
+ *	freed
+ * @index: its 0-based index in the global list
+ *
+ * 32 bytes; freed with the policy.
+ */
+struct ima_ns_view_entry {
+	struct list_head list;
+	struct ima_queue_entry *qe;
+	unsigned long index;
+};
+
+/**
+ * ima_ns_view_reserve - take a slot for an entry under a policy's limit
+ * @policy: the policy
+ * @inode: the inode measured, for the audit record
+ * @pathname: its path, for the audit record
+ *
+ * The first refusal after each write of the limit is audited.
+ *
+ * Context: Process context.  Takes @policy->view_lock.
+ * Return: 0, or -EDQUOT if the policy holds &ima_ns_policy.measure_limit
+ * entries already.
+ */
+static int ima_ns_view_reserve(struct ima_ns_policy *policy,
+			       struct inode *inode, const char *pathname)
+{
+	bool report = false;
+	int err = 0;
+
+	spin_lock(&policy->view_lock);
+	if (policy->nr_entries < READ_ONCE(policy->measure_limit)) {
+		policy->nr_entries++;
+	} else {
+		report = !policy->limit_reported;
+		policy->limit_reported = true;
+		err = -EDQUOT;
+	}
+	spin_unlock(&policy->view_lock);
+
+	if (report)
+		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
+					    "ns_measure", "limit-reached",
+					    -EDQUOT, policy->nsid, policy->id,
+					    NULL);
+	return err;
+}
+
+/**
+ * ima_ns_view_add - put an entry in a policy's view
+ * @policy: the policy, with a slot taken by ima_ns_view_reserve()
+ * @node: the view entry, with @qe and @index set
+ *
+ * Entries added by concurrent accesses may reach here out of order; the
+ * view keeps the order of the global list.
+ *
+ * Context: Process context.  Takes @policy->view_lock.
+ */
+static void ima_ns_view_add(struct ima_ns_policy *policy,
+			    struct ima_ns_view_entry *node)
+{
+	struct ima_ns_view_entry *pos;
+
+	spin_lock(&policy->view_lock);
+	list_for_each_entry_reverse(pos, &policy->view, list)
+		if (pos->index < node->index)
+			break;
+	list_add_rcu(&node->list, &pos->list);
+	spin_unlock(&policy->view_lock);
+}
+
+/**
+ * ima_ns_view_release - give back a slot that no entry took
+ * @policy: the policy
+ *
+ * Context: Process context.  Takes @policy->view_lock.
+ */
+static void ima_ns_view_release(struct ima_ns_policy *policy)
+{
+	spin_lock(&policy->view_lock);
+	policy->nr_entries--;
+	spin_unlock(&policy->view_lock);
+}
+
+/**
+ * ima_ns_view_free - free a policy's view
+ * @policy: the policy being freed
+ *
+ * The entries themselves stay in the global list.
+ *
+ * Context: Process context; nobody else can reach @policy.
+ */
+void ima_ns_view_free(struct ima_ns_policy *policy)
+{
+	struct ima_ns_view_entry *node, *tmp;
+
+	list_for_each_entry_safe(node, tmp, &policy->view, list)
+		kfree(node);
+	INIT_LIST_HEAD(&policy->view);
+}
+
+/**
+ * ima_ns_measure - add a measurement or a violation for a namespace policy
+ * @iint: the inode's integrity cache, with the digest collected unless
+ *	@violation is set
+ * @file: the file measured
+ * @pathname: its path
+ * @policy: the policy that asks for the entry
+ * @pcr: the PCR to extend
+ * @template_desc: the template, one with the "mntns" field
+ * @violation: "ToMToU" or "open_writers" for a violation, else NULL
+ *
+ * The entry names @policy's namespace in its "mntns" field, goes to the
+ * global measurement list and the PCR, and to @policy's view.  An entry
+ * with the same template digest and PCR already in the list, which has
+ * the same namespace in it, was put in the view when it was added.
+ * A violation is audited with the namespace.
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * 0		- The entry is in the list and in the view
+ * * -EDQUOT	- The policy holds as many entries as its limit allows
+ * * -ENOMEM	- Out of memory
+ * * another -errno from computing the template digest
+ */
+int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
+		   const char *pathname, struct ima_ns_policy *policy,
+		   int pcr, struct ima_template_desc *template_desc,
+		   const char *violation)
+{
+	struct ima_event_data event_data = {
+		.iint = iint,
+		.file = file,
+		.filename = pathname,
+		.violation = violation,
+		.mnt_ns_inum = policy->nsid,
+		.mnt_ns_id = policy->id,
+	};
+	struct inode *inode = file_inode(file);
+	struct ima_template_entry *entry;
+	struct ima_ns_view_entry *node;
+	struct ima_list_pos pos;
+	int err;
+
+	if (violation)
+		atomic_long_inc(&ima_htable.violations);
+
+	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+	if (!node) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = ima_ns_view_reserve(policy, inode, pathname);
+	if (err)
+		goto out_free_node;
+	err = ima_alloc_init_template(&event_data, &entry, template_desc);
+	if (err)
+		goto out_release;
+	err = ima_store_template_at(entry, !!violation, inode, pathname, pcr,
+				    &pos);
+	if (err) {
+		ima_free_template_entry(entry);
+		if (err == -EEXIST)
+			err = 0;
+		goto out_release;
+	}
+	node->qe = pos.qe;
+	node->index = pos.index;
+	ima_ns_view_add(policy, node);
+	goto out;
+
+out_release:
+	ima_ns_view_release(policy);
+out_free_node:
+	kfree(node);
+out:
+	if (violation)
+		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
+					    "invalid_pcr", violation, err,
+					    policy->nsid, policy->id, NULL);
+	return err;
+}
+
+/**
+ * ima_ns_set_measure_limit - set how many entries a policy may add
+ * @policy: the policy
+ * @limit: the number of entries, at most IMA_NS_MAX_MEASURE_LIMIT
+ *
+ * A lower limit than the entries the policy holds refuses new ones, and
+ * keeps the old.  The next refusal is audited again.
+ *
+ * Context: Process context; may sleep.  Takes @policy->lock.
+ * Return: 0, or -ENOENT if the policy governs nothing any more.
+ */
+int ima_ns_set_measure_limit(struct ima_ns_policy *policy,
+			     unsigned int limit)
+{
+	char extra[32];
+
+	mutex_lock(&policy->lock);
+	if (policy->dead) {
+		mutex_unlock(&policy->lock);
+		return -ENOENT;
+	}
+	spin_lock(&policy->view_lock);
+	WRITE_ONCE(policy->measure_limit, limit);
+	policy->limit_reported = false;
+	spin_unlock(&policy->view_lock);
+	mutex_unlock(&policy->lock);
+
+	snprintf(extra, sizeof(extra), "limit=%u", limit);
+	integrity_audit_ns_file_msg(AUDIT_INTEGRITY_STATUS, NULL, NULL,
+				    "ns_measure_limit", "set", 0,
+				    policy->nsid, policy->id, extra);
+	return 0;
+}
+
+/*
+ * The view files: seq_files over &ima_ns_policy.view, whose private data
+ * is the policy, held by the open file.  The entries are shown by the
+ * global list's show functions, which take the template digest's
+ * algorithm from the file's i_private: the view files hold the SHA-1
+ * bank's index there, as "ascii_runtime_measurements" does, and find
+ * their policy through their directory's.
+ */
+
+static void *ima_ns_view_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
+	struct ima_ns_policy *policy = m->private;
+
+	rcu_read_lock();
+	return seq_list_start_rcu(&policy->view, *pos);
+}
+
+static void *ima_ns_view_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct ima_ns_policy *policy = m->private;
+
+	return seq_list_next_rcu(v, &policy->view, pos);
+}
+
+static void ima_ns_view_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int ima_ns_view_show_binary(struct seq_file *m, void *v)
+{
+	const struct ima_ns_view_entry *node =
+		list_entry(v, struct ima_ns_view_entry, list);
+
+	return ima_measurements_show(m, node->qe);
+}
+
+static int ima_ns_view_show_ascii(struct seq_file *m, void *v)
+{
+	const struct ima_ns_view_entry *node =
+		list_entry(v, struct ima_ns_view_entry, list);
+
+	return ima_ascii_measurements_show(m, node->qe);
+}
+
+static int ima_ns_view_show_index(struct seq_file *m, void *v)
+{
+	const struct ima_ns_view_entry *node =
+		list_entry(v, struct ima_ns_view_entry, list);
+
+	seq_printf(m, "%lu\n", node->index);
+	return 0;
+}
+
+static const struct seq_operations ima_ns_view_binary_seqops = {
+	.start = ima_ns_view_start,
+	.next = ima_ns_view_next,
+	.stop = ima_ns_view_stop,
+	.show = ima_ns_view_show_binary,
+};
+
+static const struct seq_operations ima_ns_view_ascii_seqops = {
+	.start = ima_ns_view_start,
+	.next = ima_ns_view_next,
+	.stop = ima_ns_view_stop,
+	.show = ima_ns_view_show_ascii,
+};
+
+static const struct seq_operations ima_ns_view_index_seqops = {
+	.start = ima_ns_view_start,
+	.next = ima_ns_view_next,
+	.stop = ima_ns_view_stop,
+	.show = ima_ns_view_show_index,
+};
+
+/**
+ * ima_ns_open_view - open one of a policy's view files
+ * @file: the file
+ * @ops: the seq_file operations of the file
+ *
+ * Context: Process context.
+ * Return: 0; -ENOENT if the policy governs nothing any more; -EACCES for
+ * a write; -EPERM without CAP_SYS_ADMIN in the initial user namespace;
+ * -ENOMEM.
+ */
+static int ima_ns_open_view(struct file *file,
+			    const struct seq_operations *ops)
+{
+	struct ima_ns_policy *policy;
+	int err;
+
+	policy = ima_ns_open_dir_file(file, O_RDONLY);
+	if (IS_ERR(policy))
+		return PTR_ERR(policy);
+	err = seq_open(file, ops);
+	if (err) {
+		ima_ns_policy_put(policy);
+		return err;
+	}
+	((struct seq_file *)file->private_data)->private = policy;
+	return 0;
+}
+
+static int ima_ns_open_view_binary(struct inode *inode, struct file *file)
+{
+	return ima_ns_open_view(file, &ima_ns_view_binary_seqops);
+}
+
+static int ima_ns_open_view_ascii(struct inode *inode, struct file *file)
+{
+	return ima_ns_open_view(file, &ima_ns_view_ascii_seqops);
+}
+
+static int ima_ns_open_view_index(struct inode *inode, struct file *file)
+{
+	return ima_ns_open_view(file, &ima_ns_view_index_seqops);
+}
+
+/**
+ * ima_ns_release_view - close a view file
+ * @inode: its inode
+ * @file: the file
+ *
+ * Context: Process context.
+ * Return: 0.
+ */
+static int ima_ns_release_view(struct inode *inode, struct file *file)
+{
+	struct ima_ns_policy *policy =
+		((struct seq_file *)file->private_data)->private;
+
+	seq_release(inode, file);
+	ima_ns_policy_put(policy);
+	return 0;
+}
+
+const struct file_operations ima_ns_view_binary_fops = {
+	.open = ima_ns_open_view_binary,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = ima_ns_release_view,
+};
+
+const struct file_operations ima_ns_view_ascii_fops = {
+	.open = ima_ns_open_view_ascii,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = ima_ns_release_view,
+};
+
+const struct file_operations ima_ns_view_index_fops = {
+	.open = ima_ns_open_view_index,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = ima_ns_release_view,
+};
