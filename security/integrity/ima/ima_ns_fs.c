@@ -400,9 +400,11 @@ static void ima_ns_commit_policy(struct ima_ns_policy *policy)
 	 * dont_measure rule on; a batch that cannot have them is dropped.
 	 */
 	mutex_lock(&policy->lock);
+	ok = !policy->batch_failed && !policy->dead &&
+	     !list_empty(&policy->staged);
 	actions = ima_rule_list_actions(&policy->staged);
 	mutex_unlock(&policy->lock);
-	if ((actions & IMA_MEASURE) && ima_ns_fs_add_measurement(policy))
+	if (ok && (actions & IMA_MEASURE) && ima_ns_fs_add_measurement(policy))
 		no_view = true;
 
 	mutex_lock(&policy->lock);

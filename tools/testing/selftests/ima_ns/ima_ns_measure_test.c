@@ -1405,6 +1405,99 @@ TEST_F(fs, violation_tomtou)
 	close(kmsg);
 }
 
+/*
+ * Each reader that the policy measures is noted for the next writer, the
+ * one after a ToMToU violation too, although its access is otherwise the
+ * common one with nothing to report: two rounds, two violations.
+ */
+TEST_F(fs, violation_tomtou_each_round)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
+	char last[2048] = "";
+	int fd, kmsg, round;
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	expect_open(_metadata, self->file, 0);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	for (round = 0; round < 2; round++) {
+		fd = open(self->file, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
+		close(fd);
+	}
+
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(3, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.content = NULL;
+	expect_nth(_metadata, &v.l, 1, &w);
+	expect_nth(_metadata, &v.l, 2, &w);
+	free_view(&v);
+	EXPECT_EQ(2, count_violation_records(kmsg, "ToMToU", self->file,
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	close(kmsg);
+}
+
+/* For a child: opens @path with the effective uid OWNER_M_B; 0 or errno. */
+static int open_as_owner_b(const char *path)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (setresgid(OWNER_M_B, OWNER_M_B, OWNER_M_B) ||
+		    setresuid(OWNER_M_B, OWNER_M_B, OWNER_M_B))
+			_exit(100);
+		_exit(-try_open(path));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * An access that a policy only audits, done before, does not answer for
+ * one that the same policy also measures: here, a read by another user.
+ */
+TEST_F(fs, audited_reads_do_not_hide_a_measurement)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
+	char rules[512], euid[32];
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	snprintf(rules, sizeof(rules), "%s",
+		 fs_rule_action(self, "audit", "func=FILE_CHECK mask=MAY_READ",
+				OWNER_M));
+	snprintf(euid, sizeof(euid), "euid=%u", OWNER_M_B);
+	strncat(rules, measure_rule(self, euid, OWNER_M),
+		sizeof(rules) - strlen(rules) - 1);
+	assert_load(_metadata, self->nsid, rules);
+
+	/* Audited, then the same access again: nothing left to do. */
+	expect_open(_metadata, self->file, 0);
+	expect_open(_metadata, self->file, 0);
+	load_view(_metadata, &who, &v);
+	EXPECT_EQ(0, v.l.n);
+	free_view(&v);
+
+	EXPECT_EQ(0, open_as_owner_b(self->file));
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(1, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	free_view(&v);
+}
+
 /* --- Lifetime ------------------------------------------------------------- */
 
 /*
@@ -1636,11 +1729,11 @@ static const char *const measure_files[] = { MEASURE_LIMIT, ASCII_LIST,
  * none of measure_files[] (@ino NULL) or all of them, measure_limit 0600
  * and the views 0400: their inode numbers go to @ino, or, when it has
  * them already, are expected to be the same.  Through the directory, and
- * through the "<nsid>" link.
+ * through the "<nsid>" link.  @when says at which step, for the log.
  */
 static void expect_measure_files(struct __test_metadata *_metadata,
 				 unsigned int nsid, unsigned long long id,
-				 ino_t *ino)
+				 ino_t *ino, const char *when)
 {
 	static const char *const always[] = { "policy", "mode" };
 	char path[128], link[128];
@@ -1650,7 +1743,7 @@ static void expect_measure_files(struct __test_metadata *_metadata,
 	for (i = 0; i < 2; i++) {
 		ns_path(id, always[i], path, sizeof(path));
 		EXPECT_EQ(0, stat(path, &st)) {
-			TH_LOG("%s: %s", path, strerror(errno));
+			TH_LOG("%s: %s: %s", when, path, strerror(errno));
 		}
 	}
 	for (i = 0; i < 4; i++) {
@@ -1660,35 +1753,36 @@ static void expect_measure_files(struct __test_metadata *_metadata,
 		if (!ino) {
 			EXPECT_EQ(-1, stat(path, &st));
 			EXPECT_EQ(ENOENT, errno) {
-				TH_LOG("%s is there", path);
+				TH_LOG("%s: %s is there", when, path);
 			}
 			fd = open(link, O_RDONLY | O_CLOEXEC);
 			EXPECT_EQ(-1, fd);
 			EXPECT_EQ(ENOENT, errno) {
-				TH_LOG("%s opens", link);
+				TH_LOG("%s: %s opens", when, link);
 			}
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
 		ASSERT_EQ(0, stat(path, &st)) {
-			TH_LOG("%s: %s", path, strerror(errno));
+			TH_LOG("%s: %s: %s", when, path, strerror(errno));
 		}
 		EXPECT_EQ(i ? 0100400 : 0100600, st.st_mode) {
-			TH_LOG("%s: mode %o", path, st.st_mode);
+			TH_LOG("%s: %s: mode %o", when, path, st.st_mode);
 		}
 		EXPECT_EQ(0, st.st_uid);
 		EXPECT_EQ(0, st.st_gid);
 		if (ino[i]) {
 			EXPECT_EQ(ino[i], st.st_ino) {
-				TH_LOG("%s made again", path);
+				TH_LOG("%s: %s made again", when, path);
 			}
 		} else {
 			ino[i] = st.st_ino;
 		}
 		fd = open(link, O_RDONLY | O_CLOEXEC);
 		EXPECT_LE(0, fd) {
-			TH_LOG("opening %s: %s", link, strerror(errno));
+			TH_LOG("%s: opening %s: %s", when, link,
+			       strerror(errno));
 		}
 		if (fd >= 0)
 			close(fd);
@@ -1709,14 +1803,15 @@ TEST_F(ns, measure_files_made_by_first_measure_batch)
 	int fd;
 
 	ASSERT_NE(0, id);
-	expect_measure_files(_metadata, self->nsid, id, NULL);
+	expect_measure_files(_metadata, self->nsid, id, NULL, "registered");
 
 	snprintf(rules, sizeof(rules),
 		 "appraise fsmagic=" TMPFS_MAGIC_STR " fowner=%u\n"
 		 "audit func=FILE_CHECK fowner=%u\n", OWNER_M_NONE,
 		 OWNER_M_NONE);
 	assert_load(_metadata, self->nsid, rules);
-	expect_measure_files(_metadata, self->nsid, id, NULL);
+	expect_measure_files(_metadata, self->nsid, id, NULL,
+			     "appraise and audit rules");
 
 	/* A measure rule in a batch that a bad rule drops. */
 	snprintf(rules, sizeof(rules),
@@ -1724,13 +1819,15 @@ TEST_F(ns, measure_files_made_by_first_measure_batch)
 		 "measure func=FILE_CHECK fowner=%u template=ima-ng\n",
 		 OWNER_M_NONE, OWNER_M_NONE);
 	EXPECT_EQ(-EINVAL, load_policy(self->nsid, rules));
-	expect_measure_files(_metadata, self->nsid, id, NULL);
+	expect_measure_files(_metadata, self->nsid, id, NULL,
+			     "a dropped batch with a measure rule");
 
 	/* A dont_measure rule makes them, as a measure rule would. */
 	snprintf(rules, sizeof(rules), "dont_measure fowner=%u\n",
 		 OWNER_M_NONE);
 	assert_load(_metadata, self->nsid, rules);
-	expect_measure_files(_metadata, self->nsid, id, ino);
+	expect_measure_files(_metadata, self->nsid, id, ino,
+			     "a dont_measure rule");
 	expect_limit(_metadata, id, LIMIT_DEFAULT);
 	ns_path(id, ASCII_LIST, path, sizeof(path));
 	EXPECT_EQ(0, read_file(path, buf, sizeof(buf)));
@@ -1743,7 +1840,8 @@ TEST_F(ns, measure_files_made_by_first_measure_batch)
 		TH_LOG("opening %s: %s", path, strerror(errno));
 	}
 	load_measure_nothing(_metadata, self->nsid);
-	expect_measure_files(_metadata, self->nsid, id, ino);
+	expect_measure_files(_metadata, self->nsid, id, ino,
+			     "a later measure rule");
 	expect_limit(_metadata, id, "9\n");
 	/* A descriptor opened before writes to the same file. */
 	EXPECT_EQ(1, write(fd, "8", 1)) {
