@@ -208,7 +208,8 @@ binary_to_ascii() {   # FILE
 				p += 4
 				if (f == 0) {   # d-ng: "<algo>:" NUL digest
 					a = str(p, len)
-					line = line " " a hex(p + length(a) + 1, len - length(a) - 1)
+					n = len - length(a) - 1
+					line = line " " a hex(p + length(a) + 1, n)
 				} else if (f == 1) {
 					line = line " " str(p, len)
 				} else if (len == 12) {
@@ -282,7 +283,8 @@ case_replay_matches_tpm_pcrs() {
 				"$work/evmctl.out" | head -n 1)
 			[ -n "$at" ] || fail "evmctl did not match the $bank PCR 10 ($judge)"
 			[ "$at" -ge "$last" ] ||
-				fail "$bank PCR 10 matched at entry $at, before the containers' last, $last"
+				fail "$bank PCR 10 matched at entry $at," \
+					"before the containers' last, $last"
 		done
 	done
 }
