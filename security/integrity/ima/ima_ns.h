@@ -362,6 +362,7 @@ int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
 		  const struct cred *cred, u32 secid, enum ima_hooks func,
 		  int mask, const char *cause);
 void ima_ns_reports_forget(struct ima_iint_cache *iint);
+void ima_ns_writers_closed(struct ima_iint_cache *iint);
 void ima_ns_reports_free(struct ima_iint_cache *iint);
 void ima_ns_check_tomtou(struct file *file);
 
@@ -457,6 +458,10 @@ static inline void ima_ns_check_tomtou(struct file *file)
 }
 
 static inline void ima_ns_reports_forget(struct ima_iint_cache *iint)
+{
+}
+
+static inline void ima_ns_writers_closed(struct ima_iint_cache *iint)
 {
 }
 

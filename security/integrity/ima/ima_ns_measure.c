@@ -324,7 +324,7 @@ static int ima_ns_open_view(struct file *file,
 	struct ima_ns_policy *policy;
 	int err;
 
-	policy = ima_ns_open_dir_file(file, O_RDONLY);
+	policy = ima_ns_open_dir_file(file, false);
 	if (IS_ERR(policy))
 		return PTR_ERR(policy);
 	err = seq_open(file, ops);

@@ -42,6 +42,26 @@ void ima_ns_reports_forget(struct ima_iint_cache *iint)
 }
 
 /**
+ * ima_ns_writers_closed - the last writer of an inode closed it
+ * @iint: the inode's integrity cache
+ *
+ * The next writer makes a new open_writers violation for each policy that
+ * measures a reader meanwhile, as IMA_EMITTED_OPENWRITERS does for the
+ * global policy.
+ *
+ * Context: Process context, with @iint->mutex held.
+ */
+void ima_ns_writers_closed(struct ima_iint_cache *iint)
+{
+	struct ima_ns_reports *r = iint->ns_reports;
+	unsigned int i;
+
+	lockdep_assert_held(&iint->mutex);
+	for (i = 0; r && i < r->nr; i++)
+		r->ent[i].kinds &= ~IMA_NS_REPORTED_WRITERS;
+}
+
+/**
  * ima_ns_reports_free - free the reports of an integrity cache being freed
  * @iint: the integrity cache
  *

@@ -447,12 +447,49 @@ static inline int kmsg_open(void)
 	return fd;
 }
 
+/* Waits up to 5 s for @path to exist (@exist) or not; true if it did. */
+static inline bool wait_path(const char *path, bool exist)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!access(path, F_OK) == exist)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Whether the record @rec contains @needle anywhere. */
+static inline bool kmsg_has(const char *rec, const char *needle)
+{
+	return strstr(rec, needle);
+}
+
 /*
- * Counts records read from @fd within @wait_ms that contain every string
- * of the NULL-terminated @needles; the last match is copied to @last.
+ * Whether @rec has the field @field ("key=value"), delimited: a blank, a
+ * ';' or the start before, a blank, a newline or the end after.
  */
-static inline int kmsg_count(int fd, const char *const *needles, int wait_ms,
-			     char *last, size_t last_size)
+static inline bool kmsg_has_field(const char *rec, const char *field)
+{
+	size_t len = strlen(field);
+	const char *p;
+
+	for (p = strstr(rec, field); p; p = strstr(p + 1, field))
+		if ((p == rec || p[-1] == ' ' || p[-1] == ';') &&
+		    (p[len] == ' ' || p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/*
+ * Counts records read from @fd within @wait_ms that @match finds every
+ * string of the NULL-terminated @needles in; the last match is copied to
+ * @last.
+ */
+static inline int kmsg_count_match(int fd, const char *const *needles,
+				   bool (*match)(const char *, const char *),
+				   int wait_ms, char *last, size_t last_size)
 {
 	struct timespec start, now;
 	char rec[8192];
@@ -474,7 +511,7 @@ static inline int kmsg_count(int fd, const char *const *needles, int wait_ms,
 			continue;
 		}
 		rec[len] = '\0';
-		for (n = needles; *n && strstr(rec, *n); n++)
+		for (n = needles; *n && match(rec, *n); n++)
 			;
 		if (*n)
 			continue;
@@ -487,6 +524,17 @@ static inline int kmsg_count(int fd, const char *const *needles, int wait_ms,
 			last[n] = '\0';
 		}
 	}
+}
+
+/*
+ * Counts records read from @fd within @wait_ms that contain every string
+ * of the NULL-terminated @needles; the last match is copied to @last.
+ */
+static inline int kmsg_count(int fd, const char *const *needles, int wait_ms,
+			     char *last, size_t last_size)
+{
+	return kmsg_count_match(fd, needles, kmsg_has, wait_ms, last,
+				last_size);
 }
 
 #endif /* _SELFTESTS_IMA_NS_COMMON_H */

@@ -532,62 +532,6 @@ static void expect_nth(struct __test_metadata *_metadata,
 
 /* --- Audit records ----------------------------------------------------------- */
 
-/*
- * Whether @rec has the field @tok ("key=value"), delimited: a blank or the
- * start before, a blank, a newline or the end after.
- */
-static bool has_token(const char *rec, const char *tok)
-{
-	size_t len = strlen(tok);
-	const char *p;
-
-	for (p = strstr(rec, tok); p; p = strstr(p + 1, tok))
-		if ((p == rec || p[-1] == ' ' || p[-1] == ';') &&
-		    (p[len] == ' ' || p[len] == '\n' || !p[len]))
-			return true;
-	return false;
-}
-
-/*
- * Counts the records read from @fd within @wait_ms that have every field
- * of the NULL-terminated @tokens; the last match is copied to @last.
- */
-static int count_records(int fd, const char *const *tokens, int wait_ms,
-			 char *last, size_t size)
-{
-	struct timespec start, now;
-	const char *const *t;
-	char rec[8192];
-	int found = 0;
-	ssize_t len;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0) {
-			if (errno == EPIPE)
-				continue;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((now.tv_sec - start.tv_sec) * 1000 +
-			    (now.tv_nsec - start.tv_nsec) / 1000000 > wait_ms)
-				return found;
-			usleep(20000);
-			continue;
-		}
-		rec[len] = '\0';
-		for (t = tokens; *t && has_token(rec, *t); t++)
-			;
-		if (*t)
-			continue;
-		found++;
-		if (last && size) {
-			len = strnlen(rec, size - 1);
-			memcpy(last, rec, len);
-			last[len] = '\0';
-		}
-	}
-}
-
 /* Fields "mnt_ns=<nsid>" and "mnt_ns_id=<id>" of @who, in @ns and @id. */
 static void ident_tokens(const struct ident *who, char ns[32], char id[48])
 {
@@ -603,7 +547,7 @@ static int count_limit_records(int kmsg, const struct ident *who, int wait_ms)
 			      ns, id, "res=0", NULL };
 
 	ident_tokens(who, ns, id);
-	return count_records(kmsg, tok, wait_ms, NULL, 0);
+	return kmsg_count_match(kmsg, tok, kmsg_has_field, wait_ms, NULL, 0);
 }
 
 /* The type-1802 records of measure_limit writes of @limit. */
@@ -616,7 +560,7 @@ static int count_limit_set_records(int kmsg, const struct ident *who,
 
 	ident_tokens(who, ns, id);
 	snprintf(lim, sizeof(lim), "limit=%u", limit);
-	return count_records(kmsg, tok, wait_ms, NULL, 0);
+	return kmsg_count_match(kmsg, tok, kmsg_has_field, wait_ms, NULL, 0);
 }
 
 /* The type-1804 violation records of @cause about @path. */
@@ -629,7 +573,8 @@ static int count_violation_records(int kmsg, const char *cause,
 
 	snprintf(c, sizeof(c), "cause=%s", cause);
 	snprintf(name, sizeof(name), "name=\"%s\"", path);
-	return count_records(kmsg, tok, wait_ms, last, size);
+	return kmsg_count_match(kmsg, tok, kmsg_has_field, wait_ms, last,
+				size);
 }
 
 /* --- Policies, files and namespaces ------------------------------------------- */
@@ -827,19 +772,6 @@ static void ns_release(struct ns_holder *h)
 	h->pid = 0;
 }
 
-/* Waits up to 5 s for @path to exist or not; returns whether it did. */
-static bool wait_path(const char *path, bool exist)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (!access(path, F_OK) == exist)
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
 /* Writes @s to the measure_limit file of @id in one write(2). */
 static ssize_t write_limit(unsigned long long id, const char *s, size_t len)
 {
@@ -883,7 +815,7 @@ static void ensure_global_rule(struct __test_metadata *_metadata,
 	int err;
 
 	snprintf(tok, sizeof(tok), "fowner=%u", owner);
-	if (len >= 0 && has_token(policy, tok)) {
+	if (len >= 0 && kmsg_has_field(policy, tok)) {
 		free(policy);
 		return;
 	}
@@ -1017,6 +949,35 @@ TEST_F(fs, modified_file_measured_again)
 	EXPECT_EQ(2, v.l.n);
 	free_view(&v);
 	EXPECT_EQ(g1, global_count(_metadata));
+}
+
+/*
+ * The host rewrites the content where it lives, behind an overlay: the
+ * next read through the overlay measures the new content, though only a
+ * namespace policy measures, and nothing else looks at the file.
+ */
+TEST_F(fs, content_changed_underneath_measured_again)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want a = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
+	struct want b = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_B, who };
+	struct rewrite r = { self->backing, CONTENT_B };
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	ASSERT_EQ(0, fs_copy_up(self));
+	expect_open(_metadata, self->file, 0);
+	expect_open(_metadata, self->file, 0);
+	ASSERT_EQ(0, as_host(self->host_ns, rewrite_file, &r));
+	expect_open(_metadata, self->file, 0);
+
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(2, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &a);
+	expect_nth(_metadata, &v.l, 1, &b);
+	free_view(&v);
 }
 
 /* The first measure or dont_measure rule that matches decides. */
@@ -1365,7 +1326,7 @@ TEST_F(fs, violation_open_writers)
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
 	ident_tokens(&who, ns, id);
-	EXPECT_TRUE(has_token(last, ns) && has_token(last, id)) {
+	EXPECT_TRUE(kmsg_has_field(last, ns) && kmsg_has_field(last, id)) {
 		TH_LOG("no %s %s in: %s", ns, id, last);
 	}
 	close(kmsg);
@@ -1375,6 +1336,47 @@ TEST_F(fs, violation_open_writers)
  * A file the namespace measured and holds open for read, opened for write
  * by the host: a ToMToU violation entry for the policy that measured it.
  */
+/*
+ * Each time the file is open for write anew, a reader that the policy
+ * measures records open_writers again, as the global policy does after
+ * the last writer's close; the content stays the same.
+ */
+TEST_F(fs, violation_open_writers_each_episode)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, NULL, who };
+	char last[2048] = "", line[512];
+	int fd, i, n = 0, episode, kmsg;
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	for (episode = 0; episode < 2; episode++) {
+		fd = open(self->file, O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		expect_open(_metadata, self->file, 0);
+		expect_open(_metadata, self->file, 0);
+		close(fd);
+	}
+
+	ASSERT_EQ(0, want_line(&w, line, sizeof(line)));
+	load_view(_metadata, &who, &v);
+	for (i = 0; i < v.l.n; i++)
+		n += !strcmp(v.l.line[i], line);
+	EXPECT_EQ(2, n) {
+		TH_LOG("want two \"%s\" in the view of %d entries", line,
+		       v.l.n);
+	}
+	free_view(&v);
+	EXPECT_EQ(2, count_violation_records(kmsg, "open_writers", self->file,
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	close(kmsg);
+}
+
 TEST_F(fs, violation_tomtou)
 {
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
@@ -1713,7 +1715,7 @@ TEST_F(bad_template, refused_einval)
 	EXPECT_EQ(0, load_policy(self->nsid, rule));
 	len = read_file(path, buf, sizeof(buf));
 	EXPECT_LT(0, len);
-	EXPECT_TRUE(has_token(buf, "template=ima-ns")) {
+	EXPECT_TRUE(kmsg_has_field(buf, "template=ima-ns")) {
 		TH_LOG("policy: %s", buf);
 	}
 }

@@ -435,19 +435,6 @@ static bool listed(const char *line)
 	return false;
 }
 
-/* Waits up to 5 s for @path to exist (@exist) or not; true if it did. */
-static bool wait_path(const char *path, bool exist)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (!access(path, F_OK) == exist)
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
 TEST(policy_outliving_its_namespace_stays_in_sight)
 {
 	char dir[64], file[96], other[96], path[64], line[64], link[64];
