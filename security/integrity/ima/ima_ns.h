@@ -23,7 +23,9 @@
 
 /*
  * Measurement list entries one namespace policy may add: by default, and
- * at most (see "mntns:<id>/measure_limit").
+ * at most (see "mntns:<id>/measure_limit").  Gaps, the violations that
+ * mark where a policy at its limit refused an entry, come on top: at most
+ * one after each other entry, and one at the start.
  */
 #define IMA_NS_DEFAULT_MEASURE_LIMIT	4096
 #define IMA_NS_MAX_MEASURE_LIMIT	1048576
@@ -95,17 +97,20 @@ enum ima_ns_mode {
  * @log_repeats: failed appraisals in log mode that were not audited, as
  *	their (content, policy) pair had been already, since the last write
  *	of @mode; shown and reset by that write.
- * @view_lock: protects @nr_entries, @limit_reported and the writers of
- *	@view.  Nests inside @lock.
+ * @view_lock: protects @nr_entries, @limit_reported, @view_gap and the
+ *	writers of @view.  Nests inside @lock.
  * @view: the policy's entries of the global measurement list, an RCU list
  *	of struct ima_ns_view_entry in the list's order.  Only added to,
  *	under @view_lock; freed with the policy, unlike the entries.
  * @nr_entries: the entries the policy added to the global list, or is
- *	adding; at most @measure_limit.
+ *	adding, gaps aside; at most @measure_limit.
  * @measure_limit: how many entries the policy may add; read locklessly,
  *	written under @lock and @view_lock.
  * @limit_reported: a refusal for want of room was audited since
  *	@measure_limit was last written.
+ * @view_gap: the policy refused an entry for want of room, and recorded
+ *	a gap in its place, a violation of the file, after which it added
+ *	no entry: later refusals need no gap of their own.
  * @nsid: nsfs inode number of the namespace that registered the policy.
  * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
  * @index: the policy's slot in the registry, and its files' i_private.
@@ -149,6 +154,7 @@ struct ima_ns_policy {
 	unsigned int nr_entries;
 	unsigned int measure_limit;
 	bool limit_reported;
+	bool view_gap;
 	unsigned int nsid;
 	u64 id;
 	u32 index;
@@ -360,7 +366,7 @@ void ima_ns_count_trials(struct ima_ns_policy *policy, bool trials);
 int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
 		  const char *pathname, const struct ima_ns_trial *trial,
 		  const struct cred *cred, u32 secid, enum ima_hooks func,
-		  int mask, const char *cause);
+		  int mask, const char *cause, bool unhashed);
 void ima_ns_reports_forget(struct ima_iint_cache *iint);
 void ima_ns_writers_closed(struct ima_iint_cache *iint);
 void ima_ns_reports_free(struct ima_iint_cache *iint);
@@ -448,7 +454,7 @@ static inline int ima_ns_report(struct ima_iint_cache *iint,
 				const struct ima_ns_trial *trial,
 				const struct cred *cred, u32 secid,
 				enum ima_hooks func, int mask,
-				const char *cause)
+				const char *cause, bool unhashed)
 {
 	return 0;
 }

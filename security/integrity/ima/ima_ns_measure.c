@@ -26,23 +26,31 @@ struct ima_ns_view_entry {
 	unsigned long index;
 };
 
+/* ima_ns_view_reserve() found no room: record a gap in the view. */
+#define IMA_NS_VIEW_GAP	1
+
 /**
  * ima_ns_view_reserve - take a slot for an entry under a policy's limit
  * @policy: the policy
  * @inode: the inode measured, for the audit record
  * @pathname: its path, for the audit record
  *
- * The first refusal after each write of the limit is audited.
+ * A policy with no room records the first entry it refuses as a gap, a
+ * violation of the file that says its view is not complete from there
+ * on; it records no other until it adds an entry again.  The first
+ * refusal after each write of the limit is audited.
  *
  * Context: Process context.  Takes @policy->view_lock.
- * Return: 0, or -EDQUOT if the policy holds &ima_ns_policy.measure_limit
- * entries already.
+ * Return:
+ * * 0			- A slot is taken
+ * * IMA_NS_VIEW_GAP	- No slot: record the gap, which needs none
+ * * -EDQUOT		- No slot, and the gap is recorded
  */
 static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 			       struct inode *inode, const char *pathname)
 {
 	bool report = false;
-	int err = 0;
+	int ret = 0;
 
 	spin_lock(&policy->view_lock);
 	if (policy->nr_entries < READ_ONCE(policy->measure_limit)) {
@@ -50,7 +58,8 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 	} else {
 		report = !policy->limit_reported;
 		policy->limit_reported = true;
-		err = -EDQUOT;
+		ret = policy->view_gap ? -EDQUOT : IMA_NS_VIEW_GAP;
+		policy->view_gap = true;
 	}
 	spin_unlock(&policy->view_lock);
 
@@ -59,13 +68,14 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 					    "ns_measure", "limit-reached",
 					    -EDQUOT, policy->nsid, policy->id,
 					    NULL);
-	return err;
+	return ret;
 }
 
 /**
  * ima_ns_view_add - put an entry in a policy's view
  * @policy: the policy, with a slot taken by ima_ns_view_reserve()
  * @node: the view entry, with @qe and @index set
+ * @gap: whether the entry is a gap
  *
  * Entries added by concurrent accesses may reach here out of order; the
  * view keeps the order of the global list.
@@ -73,7 +83,7 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
  * Context: Process context.  Takes @policy->view_lock.
  */
 static void ima_ns_view_add(struct ima_ns_policy *policy,
-			    struct ima_ns_view_entry *node)
+			    struct ima_ns_view_entry *node, bool gap)
 {
 	struct ima_ns_view_entry *pos;
 
@@ -82,19 +92,25 @@ static void ima_ns_view_add(struct ima_ns_policy *policy,
 		if (pos->index < node->index)
 			break;
 	list_add_rcu(&node->list, &pos->list);
+	if (!gap)
+		policy->view_gap = false;
 	spin_unlock(&policy->view_lock);
 }
 
 /**
- * ima_ns_view_release - give back a slot that no entry took
+ * ima_ns_view_release - give back what ima_ns_view_reserve() took
  * @policy: the policy
+ * @gap: whether it said to record a gap
  *
  * Context: Process context.  Takes @policy->view_lock.
  */
-static void ima_ns_view_release(struct ima_ns_policy *policy)
+static void ima_ns_view_release(struct ima_ns_policy *policy, bool gap)
 {
 	spin_lock(&policy->view_lock);
-	policy->nr_entries--;
+	if (gap)
+		policy->view_gap = false;
+	else
+		policy->nr_entries--;
 	spin_unlock(&policy->view_lock);
 }
 
@@ -118,7 +134,8 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
 /**
  * ima_ns_measure - add a measurement or a violation for a namespace policy
  * @iint: the inode's integrity cache, with the digest collected unless
- *	@violation is set
+ *	@violation is set; a read that IMA could not hash has an all-zero
+ *	digest, which is measured as such
  * @file: the file measured
  * @pathname: its path
  * @policy: the policy that asks for the entry
@@ -129,8 +146,10 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
  * The entry names @policy's namespace in its "mntns" field, goes to the
  * global measurement list and the PCR, and to @policy's view.  An entry
  * with the same template digest and PCR already in the list, which has
- * the same namespace in it, was put in the view when it was added.
- * A violation is audited with the namespace.
+ * the same namespace in it, was put in the view when it was added, and
+ * takes no room under the limit again.  A policy with no room left
+ * records a gap instead, once (see ima_ns_view_reserve()).  Violations
+ * and gaps are audited with the namespace.
  *
  * Context: Process context; may sleep.
  * Return:
@@ -144,6 +163,7 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		   int pcr, struct ima_template_desc *template_desc,
 		   const char *violation)
 {
+	static const char op[] = "add_template_measure";
 	struct ima_event_data event_data = {
 		.iint = iint,
 		.file = file,
@@ -153,10 +173,10 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		.mnt_ns_id = policy->id,
 	};
 	struct inode *inode = file_inode(file);
-	struct ima_template_entry *entry;
+	struct ima_template_entry *entry = NULL;
 	struct ima_ns_view_entry *node;
 	struct ima_list_pos pos;
-	int err;
+	int err, slot = 0;
 
 	if (violation)
 		atomic_long_inc(&ima_htable.violations);
@@ -166,30 +186,59 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = ima_ns_view_reserve(policy, inode, pathname);
-	if (err)
-		goto out_free_node;
 	err = ima_alloc_init_template(&event_data, &entry, template_desc);
 	if (err)
-		goto out_release;
-	err = ima_store_template_at(entry, !!violation, inode, pathname, pcr,
-				    &pos);
-	if (err) {
+		goto out_free_node;
+	if (!violation) {
+		err = ima_calc_field_array_hash(&entry->template_data[0], entry);
+		if (err || ima_template_entry_listed(entry, pcr))
+			goto out_free_entry;
+	}
+	slot = ima_ns_view_reserve(policy, inode, pathname);
+	if (slot < 0) {
+		err = slot;
+		goto out_free_entry;
+	}
+	if (slot == IMA_NS_VIEW_GAP) {
+		/* The gap: a violation of the file, in the entry's place. */
 		ima_free_template_entry(entry);
+		if (!violation)
+			atomic_long_inc(&ima_htable.violations);
+		event_data.violation = "measure_limit";
+		err = ima_alloc_init_template(&event_data, &entry,
+					      template_desc);
+		if (err)
+			goto out_release;
+	}
+	entry->pcr = pcr;
+	err = ima_add_template_entry(entry, !!event_data.violation, op, inode,
+				     pathname, &pos);
+	if (err) {
+		/* -EEXIST: another access added the same entry meanwhile. */
 		if (err == -EEXIST)
 			err = 0;
 		goto out_release;
 	}
 	node->qe = pos.qe;
 	node->index = pos.index;
-	ima_ns_view_add(policy, node);
+	ima_ns_view_add(policy, node, slot == IMA_NS_VIEW_GAP);
 	goto out;
 
 out_release:
-	ima_ns_view_release(policy);
+	ima_ns_view_release(policy, slot == IMA_NS_VIEW_GAP);
+out_free_entry:
+	/* NULL if ima_alloc_init_template() failed. */
+	if (entry)
+		ima_free_template_entry(entry);
 out_free_node:
 	kfree(node);
 out:
+	if (slot == IMA_NS_VIEW_GAP) {
+		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
+					    "invalid_pcr", "measure_limit", err,
+					    policy->nsid, policy->id, NULL);
+		err = -EDQUOT;
+	}
 	if (violation)
 		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
 					    "invalid_pcr", violation, err,

@@ -77,9 +77,13 @@ void ima_ns_reports_free(struct ima_iint_cache *iint)
  * ima_ns_reports_of - the reports of an inode's current content
  * @iint: the inode's integrity cache
  *
+ * A report with no digest, of content IMA failed to read, does not empty
+ * the reports of a content: it is not kept, and made again next time.
+ *
  * Context: Process context, with @iint->mutex held; may sleep.
  * Return: the reports, emptied if they were of another content, or NULL
- * if there were none and none could be allocated.
+ * if there were none and none could be allocated, or if they are of a
+ * content and the cache holds no digest.
  */
 static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 {
@@ -97,9 +101,10 @@ static struct ima_ns_reports *ima_ns_reports_of(struct ima_iint_cache *iint)
 			return NULL;
 		r->size = IMA_NS_REPORTS_FIRST;
 		iint->ns_reports = r;
-	} else if (hash ? r->algo == hash->algo && r->len == hash->length &&
-			  !memcmp(r->digest, hash->digest, hash->length) :
-			  !r->len) {
+	} else if (!hash) {
+		return r->len ? NULL : r;
+	} else if (r->algo == hash->algo && r->len == hash->length &&
+		   !memcmp(r->digest, hash->digest, hash->length)) {
 		return r;
 	}
 	clear_bit(IMA_NS_SETTLED, &iint->atomic_flags);
@@ -138,13 +143,41 @@ static u8 ima_ns_reported(const struct ima_iint_cache *iint, u64 id)
 }
 
 /**
+ * ima_ns_reports_prune - drop the reports of policies that are gone
+ * @r: an inode's reports
+ *
+ * Policy ids are never reused: what a freed policy reported is of no use.
+ *
+ * Context: Process context, with the inode's &ima_iint_cache.mutex held.
+ * Return: true if room was made.
+ */
+static bool ima_ns_reports_prune(struct ima_ns_reports *r)
+{
+	struct ima_ns_policy *policy;
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < r->nr; i++) {
+		policy = ima_ns_lookup_id(r->ent[i].index, r->ent[i].id);
+		if (!policy)
+			continue;
+		ima_ns_policy_put(policy);
+		r->ent[nr++] = r->ent[i];
+	}
+	if (nr == r->nr)
+		return false;
+	r->nr = nr;
+	return true;
+}
+
+/**
  * ima_ns_first_report - is this a policy's first report of a content?
  * @iint: the inode's integrity cache
  * @policy: the policy that would report
  * @kind: an IMA_NS_REPORTED_* bit
  *
  * Records the report.  When the record cannot be kept, for want of
- * memory, the report is made again next time rather than lost.
+ * memory, the report is made again next time rather than lost.  A full
+ * record drops the reports of policies that are gone before it grows.
  *
  * Context: Process context, with @iint->mutex held; may sleep.
  * Return: true if @policy has not made a report of @kind of the inode's
@@ -168,7 +201,7 @@ static bool ima_ns_first_report(struct ima_iint_cache *iint,
 		r->ent[i].kinds |= kind;
 		return true;
 	}
-	if (r->nr == r->size) {
+	if (r->nr == r->size && !ima_ns_reports_prune(r)) {
 		bigger = krealloc(r, struct_size(r, ent, r->size * 2),
 				  GFP_KERNEL);
 		if (!bigger)
@@ -234,6 +267,7 @@ static bool ima_ns_measure_pending(const struct ima_iint_cache *iint,
  * @trial: the policies whose rules cover the access
  * @file: the file accessed
  * @failed: whether an appraisal that log mode lets go failed
+ * @unhashed: whether IMA could not hash the content, for an O_DIRECT read
  *
  * Lets an access whose reports were all made before, the common case,
  * return without walking the policies.
@@ -241,11 +275,13 @@ static bool ima_ns_measure_pending(const struct ima_iint_cache *iint,
  * Context: Process context, with @iint->mutex held.
  * Return: true if a policy in log mode has a failure to report or count,
  * or a policy with audit or measure rules has not reported the content's
- * digest, or has a violation to record.
+ * digest, or has a violation to record, or a policy with measure rules
+ * has an unhashed read to measure.
  */
 static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
 				  const struct ima_ns_trial *trial,
-				  const struct file *file, bool failed)
+				  const struct file *file, bool failed,
+				  bool unhashed)
 {
 	const struct ima_ns_trial_hit *hit;
 	bool digest;
@@ -255,6 +291,8 @@ static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
 	digest = iint->ima_hash && (iint->flags & IMA_COLLECTED);
 	for (hit = trial->hits; hit < trial->hits + trial->nr_hits; hit++) {
 		if (failed && (hit->kinds & IMA_APPRAISE))
+			return true;
+		if (unhashed && (hit->kinds & IMA_MEASURE))
 			return true;
 		if (!digest)
 			continue;
@@ -275,6 +313,8 @@ static bool ima_ns_report_pending(const struct ima_iint_cache *iint,
  * @secid: LSM secid of the accessing task
  * @func: the IMA hook, as ima_ns_match_trial() matched the rules with
  * @mask: the requested access
+ * @unhashed: IMA could not hash the content, as for an O_DIRECT read:
+ *	&ima_iint_cache.ima_hash holds an all-zero digest, not collected
  */
 struct ima_ns_access {
 	struct file *file;
@@ -282,6 +322,7 @@ struct ima_ns_access {
 	u32 secid;
 	enum ima_hooks func;
 	int mask;
+	bool unhashed;
 };
 
 /**
@@ -295,7 +336,8 @@ struct ima_ns_access {
  *
  * Context: Process context.
  * Return: IMA_APPRAISE for a failure to report, plus IMA_AUDIT for a
- * digest, plus IMA_MEASURE for a measurement.
+ * digest, plus IMA_MEASURE for a measurement, of the content or of a read
+ * IMA could not hash.
  */
 static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
 			       const struct ima_ns_policy *policy,
@@ -329,7 +371,7 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
 	if (!failed)
 		kinds &= ~IMA_APPRAISE;
 	if (!digest)
-		kinds &= ~(IMA_AUDIT | IMA_MEASURE);
+		kinds &= ~(access->unhashed ? IMA_AUDIT : IMA_AUDIT | IMA_MEASURE);
 	return kinds & IMA_NS_TRIAL_KINDS;
 }
 
@@ -342,7 +384,9 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
  *
  * Once per (content, policy): measures the content, and records an
  * open_writers violation for a reader while the file is open for write.
- * A reader is noted for the ToMToU violation of the next writer.
+ * A reader is noted for the ToMToU violation of the next writer.  A read
+ * that IMA could not hash is measured with an all-zero digest each time,
+ * as the global policy does: an entry with the same name is added once.
  *
  * Context: Process context, with @iint->mutex held; may sleep.
  * Return: 0, or -EDQUOT if the policy is in enforce mode and its entries
@@ -367,14 +411,21 @@ static int ima_ns_measure_access(struct ima_iint_cache *iint,
 			    NULL, NULL);
 	rcu_read_unlock();
 
+	if (access->unhashed) {
+		err = ima_ns_measure(iint, file, pathname, policy, pcr,
+				     template_desc, NULL);
+		goto out;
+	}
 	if (!(file->f_mode & FMODE_WRITE)) {
 		if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_READER))
 			set_bit(IMA_NS_MAY_EMIT_TOMTOU, &iint->atomic_flags);
+		/* At the limit, the gap stands for the violation. */
 		if (inode_is_open_for_write(inode) &&
-		    ima_ns_first_report(iint, policy, IMA_NS_REPORTED_WRITERS))
-			ima_ns_measure(iint, file, pathname, policy,
-				       CONFIG_IMA_MEASURE_PCR_IDX,
-				       template_desc, "open_writers");
+		    ima_ns_first_report(iint, policy, IMA_NS_REPORTED_WRITERS) &&
+		    ima_ns_measure(iint, file, pathname, policy,
+				   CONFIG_IMA_MEASURE_PCR_IDX, template_desc,
+				   "open_writers") == -ENOMEM)
+			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_WRITERS);
 	}
 	if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_MEASURE)) {
 		err = ima_ns_measure(iint, file, pathname, policy, pcr,
@@ -383,6 +434,7 @@ static int ima_ns_measure_access(struct ima_iint_cache *iint,
 		if (err)
 			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_MEASURE);
 	}
+out:
 	if (err == -EDQUOT && READ_ONCE(policy->mode) == IMA_NS_ENFORCE)
 		return err;
 	return 0;
@@ -506,6 +558,8 @@ static void ima_ns_settle(struct ima_iint_cache *iint,
  * @mask: the requested access
  * @cause: the cause of a failed appraisal that the policies in log mode
  *	let go, or NULL
+ * @unhashed: IMA could not hash the content, as for an O_DIRECT read:
+ *	measure rules measure an all-zero digest
  *
  * Walks current's policies.  Each one in log mode whose appraise rules
  * cover the access reports a failure with an AUDIT_INTEGRITY_DATA record
@@ -522,7 +576,7 @@ static void ima_ns_settle(struct ima_iint_cache *iint,
 int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
 		  const char *pathname, const struct ima_ns_trial *trial,
 		  const struct cred *cred, u32 secid, enum ima_hooks func,
-		  int mask, const char *cause)
+		  int mask, const char *cause, bool unhashed)
 {
 	const struct ima_ns_access access = {
 		.file = file,
@@ -530,12 +584,13 @@ int ima_ns_report(struct ima_iint_cache *iint, struct file *file,
 		.secid = secid,
 		.func = func,
 		.mask = mask,
+		.unhashed = unhashed,
 	};
 
 	int err = 0;
 
 	lockdep_assert_held(&iint->mutex);
-	if (ima_ns_report_pending(iint, trial, file, !!cause))
+	if (ima_ns_report_pending(iint, trial, file, !!cause, unhashed))
 		err = ima_ns_report_emit(iint, pathname, trial, &access, cause);
 	ima_ns_settle(iint, trial, file, !!cause);
 	return err;

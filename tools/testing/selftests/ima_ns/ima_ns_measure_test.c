@@ -393,8 +393,9 @@ struct want {
 	const char *tmpl;	/* "ima-ns" or "ima-ng" */
 	unsigned int pcr;
 	const char *path;
-	const char *content;	/* NULL: a violation, no digest */
+	const char *content;	/* NULL: no digest, as for a violation */
 	struct ident who;	/* for "ima-ns" */
+	bool unhashed;		/* with no content: a read IMA could not hash */
 };
 
 static size_t put_field(unsigned char *buf, size_t off, const void *data,
@@ -444,7 +445,7 @@ static int want_hash(const struct want *w, unsigned char *hash)
 	memset(hash, 0, SHA1_LEN);
 	if (len < 0)
 		return -1;
-	if (!w->content)
+	if (!w->content && !w->unhashed)
 		return 0;
 	return kernel_digest("sha1", data, len, hash, SHA1_LEN) ? -1 : 0;
 }
@@ -1218,45 +1219,167 @@ TEST_F(fs, measure_limit_reached_edquot)
 	expect_open(_metadata, f[0], 0);
 	expect_open(_metadata, f[1], 0);
 	g2 = global_count(_metadata);
-	/* The third entry would pass the limit: refused, once reported. */
+	/*
+	 * The third entry would pass the limit: refused, once reported, and
+	 * recorded as a gap in the view.
+	 */
 	expect_open(_metadata, f[2], -EDQUOT);
 	expect_open(_metadata, f[2], -EDQUOT);
 	/* What was measured still opens. */
 	expect_open(_metadata, f[0], 0);
 	expect_open(_metadata, f[1], 0);
 	EXPECT_EQ(1, count_limit_records(kmsg, &who, RECORD_WAIT_MS));
-	EXPECT_EQ(g2, global_count(_metadata));
+	EXPECT_EQ(g2 + 1, global_count(_metadata));
 	load_view(_metadata, &who, &v);
-	EXPECT_EQ(2, v.l.n);
+	EXPECT_EQ(3, v.l.n);
 	free_view(&v);
 
-	/* Written again, the limit is reported again. */
+	/* Written again, the limit is reported again; the gap stays one. */
 	assert_set_limit(_metadata, who.id, "2\n");
 	expect_open(_metadata, f[2], -EDQUOT);
 	expect_open(_metadata, f[2], -EDQUOT);
 	EXPECT_EQ(1, count_limit_records(kmsg, &who, RECORD_WAIT_MS));
+	EXPECT_EQ(g2 + 1, global_count(_metadata));
 
-	/* Raised, it lets the third file be measured. */
+	/* Raised, it lets the third file be measured; the gap counts not. */
 	assert_set_limit(_metadata, who.id, "3");
 	expect_limit(_metadata, who.id, "3\n");
 	expect_open(_metadata, f[2], 0);
 	EXPECT_EQ(0, count_limit_records(kmsg, &who, NO_RECORD_WAIT_MS));
 	load_view(_metadata, &who, &v);
-	ASSERT_EQ(3, v.l.n);
-	for (i = 0; i < 3; i++) {
-		w.path = f[i];
-		w.content = content[i];
+	ASSERT_EQ(4, v.l.n);
+	for (i = 0; i < 4; i++) {
+		w.path = f[i < 3 ? i : 2];
+		w.content = i == 2 ? NULL : content[i < 3 ? i : 2];
 		expect_nth(_metadata, &v.l, i, &w);
 	}
 	free_view(&v);
-	EXPECT_EQ(g2 + 1, global_count(_metadata));
+	EXPECT_EQ(g2 + 2, global_count(_metadata));
 	close(kmsg);
 }
 
-/* In log mode the limit does not deny: nothing is added, once reported. */
+/*
+ * Content that the policy measured before needs no new entry: at the
+ * limit, a read of it is not refused.  The file goes from A to B and back
+ * to A, whose entry is in the list already.
+ */
+TEST_F(fs, measure_limit_spares_measured_content)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct rewrite r = { self->file, CONTENT_B };
+	struct view v;
+	int g, kmsg;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	assert_set_limit(_metadata, who.id, "2");
+	expect_open(_metadata, self->file, 0);
+	ASSERT_EQ(0, as_host(self->host_ns, rewrite_file, &r));
+	expect_open(_metadata, self->file, 0);
+	g = global_count(_metadata);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+
+	r.content = CONTENT_A;
+	ASSERT_EQ(0, as_host(self->host_ns, rewrite_file, &r));
+	expect_open(_metadata, self->file, 0);
+	expect_open(_metadata, self->file, 0);
+	EXPECT_EQ(g, global_count(_metadata));
+	EXPECT_EQ(0, count_limit_records(kmsg, &who, NO_RECORD_WAIT_MS));
+	load_view(_metadata, &who, &v);
+	EXPECT_EQ(2, v.l.n);
+	free_view(&v);
+	close(kmsg);
+}
+
+/*
+ * At its limit, a policy records the first entry it refuses as a
+ * violation of that file, past the limit: from there on, its view is not
+ * complete.  Later refusals, a violation's too, add nothing more until the
+ * policy adds an entry again.
+ */
+TEST_F(fs, measure_limit_gap_recorded_once)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	static const char *const content[] = { CONTENT_A, CONTENT_B, CONTENT_C };
+	struct want w = { "ima-ns", PCR_DEFAULT, NULL, NULL, who };
+	char f[3][128], name[8], last[2048] = "";
+	int i, g, fd, kmsg, kmsg2;
+	struct view v;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		make_test_file(_metadata, self, name, content[i], OWNER_M,
+			       f[i], sizeof(f[i]));
+	}
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	assert_set_limit(_metadata, who.id, "1");
+	expect_open(_metadata, f[0], 0);
+	g = global_count(_metadata);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	kmsg2 = kmsg_open();
+	ASSERT_LE(0, kmsg2);
+
+	expect_open(_metadata, f[1], -EDQUOT);
+	expect_open(_metadata, f[1], -EDQUOT);
+	expect_open(_metadata, f[2], -EDQUOT);
+	/* A ToMToU violation finds no room either: the gap stands for it. */
+	fd = open(f[0], O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, f[0]));
+	close(fd);
+	EXPECT_EQ(g + 1, global_count(_metadata));
+	EXPECT_EQ(1, count_violation_records(kmsg, "measure_limit", f[1],
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	EXPECT_TRUE(kmsg_has_field(last, "res=1")) {
+		TH_LOG("the gap not recorded: %s", last);
+	}
+	EXPECT_EQ(1, count_violation_records(kmsg2, "ToMToU", f[0],
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	EXPECT_TRUE(kmsg_has_field(last, "res=0")) {
+		TH_LOG("the violation recorded past the gap: %s", last);
+	}
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(2, v.l.n);
+	w.path = f[0];
+	w.content = content[0];
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.path = f[1];
+	w.content = NULL;
+	expect_nth(_metadata, &v.l, 1, &w);
+	free_view(&v);
+
+	/* Raised, the limit lets f1 in; the next refusal is a new gap. */
+	assert_set_limit(_metadata, who.id, "2");
+	expect_open(_metadata, f[1], 0);
+	expect_open(_metadata, f[2], -EDQUOT);
+	expect_open(_metadata, f[2], -EDQUOT);
+	EXPECT_EQ(g + 3, global_count(_metadata));
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(4, v.l.n);
+	w.path = f[1];
+	w.content = content[1];
+	expect_nth(_metadata, &v.l, 2, &w);
+	w.path = f[2];
+	w.content = NULL;
+	expect_nth(_metadata, &v.l, 3, &w);
+	free_view(&v);
+	close(kmsg2);
+	close(kmsg);
+}
+
+/*
+ * In log mode the limit does not deny: no measurement is added, only the
+ * gap, once reported.
+ */
 TEST_F(fs, measure_limit_log_mode_allows)
 {
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, NULL, who };
 	char mode[64];
 	struct view v;
 	int g0, kmsg;
@@ -1274,9 +1397,10 @@ TEST_F(fs, measure_limit_log_mode_allows)
 	expect_open(_metadata, self->file, 0);
 	expect_open(_metadata, self->file, 0);
 	EXPECT_EQ(1, count_limit_records(kmsg, &who, RECORD_WAIT_MS));
-	EXPECT_EQ(g0, global_count(_metadata));
+	EXPECT_EQ(g0 + 1, global_count(_metadata));
 	load_view(_metadata, &who, &v);
-	EXPECT_EQ(0, v.l.n);
+	ASSERT_EQ(1, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
 	free_view(&v);
 	close(kmsg);
 }
@@ -1430,6 +1554,91 @@ TEST_F(fs, violation_tomtou_each_round)
 		fd = open(self->file, O_RDONLY | O_CLOEXEC);
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
+		close(fd);
+	}
+
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(3, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.content = NULL;
+	expect_nth(_metadata, &v.l, 1, &w);
+	expect_nth(_metadata, &v.l, 2, &w);
+	free_view(&v);
+	EXPECT_EQ(2, count_violation_records(kmsg, "ToMToU", self->file,
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	close(kmsg);
+}
+
+/*
+ * A read with O_DIRECT, which IMA does not hash, is measured as the
+ * global policy measures it: an entry with an all-zero file digest, once
+ * for the same name.  The next read that IMA hashes measures the content.
+ */
+TEST_F(fs, o_direct_read_measured_unhashed)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, NULL, who, true };
+	struct view v;
+	int fd, i;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	for (i = 0; i < 2; i++) {
+		fd = open(self->file, O_RDONLY | O_DIRECT | O_CLOEXEC);
+		if (fd < 0 && errno == EINVAL)
+			SKIP(return, "%s: no O_DIRECT", variant->name);
+		ASSERT_LE(0, fd) {
+			TH_LOG("O_DIRECT open of %s: %s", self->file,
+			       strerror(errno));
+		}
+		close(fd);
+	}
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(1, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	free_view(&v);
+
+	expect_open(_metadata, self->file, 0);
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(2, v.l.n);
+	w.content = CONTENT_A;
+	w.unhashed = false;
+	expect_nth(_metadata, &v.l, 1, &w);
+	free_view(&v);
+}
+
+/*
+ * A writer that an appraise rule refuses makes a ToMToU violation, and
+ * leaves the content and its digest as they were: the next reader is
+ * still noted for the next writer, though its access is otherwise the
+ * common one with nothing to report.  Two refused writers, two
+ * violations.
+ */
+TEST_F(fs, violation_tomtou_refused_writers)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
+	char rules[512], last[2048] = "";
+	int fd, kmsg, round;
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	snprintf(rules, sizeof(rules), "%s",
+		 measure_rule(self, "", OWNER_M));
+	snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s",
+		 fs_rule_owner(self, "func=FILE_CHECK mask=MAY_WRITE",
+			       OWNER_M));
+	assert_load(_metadata, self->nsid, rules);
+	expect_open(_metadata, self->file, 0);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	for (round = 0; round < 2; round++) {
+		fd = open(self->file, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(EACCES, open_for_write(self->file));
 		close(fd);
 	}
 
