@@ -25,7 +25,8 @@
  * Measurement list entries one namespace policy may add: by default, and
  * at most (see "mntns:<id>/measure_limit").  Gaps, the violations that
  * mark where a policy at its limit refused an entry, come on top: at most
- * one after each other entry, and one at the start.
+ * one after each slot the policy takes under its limit, and one at the
+ * start.
  */
 #define IMA_NS_DEFAULT_MEASURE_LIMIT	4096
 #define IMA_NS_MAX_MEASURE_LIMIT	1048576
@@ -51,6 +52,20 @@ struct mnt_namespace;
 enum ima_ns_mode {
 	IMA_NS_ENFORCE,
 	IMA_NS_LOG,
+};
+
+/**
+ * enum ima_ns_gap - where a namespace policy stands on gaps in its view
+ * @IMA_NS_GAP_NONE: no gap since the policy last took a slot: the next
+ *	refusal for want of room records one
+ * @IMA_NS_GAP_RECORDING: a refusal is recording a gap
+ * @IMA_NS_GAP_RECORDED: a gap is recorded, and no slot taken since: later
+ *	refusals are covered by it
+ */
+enum ima_ns_gap {
+	IMA_NS_GAP_NONE,
+	IMA_NS_GAP_RECORDING,
+	IMA_NS_GAP_RECORDED,
 };
 
 /**
@@ -97,8 +112,12 @@ enum ima_ns_mode {
  * @log_repeats: failed appraisals in log mode that were not audited, as
  *	their (content, policy) pair had been already, since the last write
  *	of @mode; shown and reset by that write.
- * @view_lock: protects @nr_entries, @limit_reported, @view_gap and the
- *	writers of @view.  Nests inside @lock.
+ * @gap_lock: serialises the recording of gaps, so that no refusal for
+ *	want of room returns before a gap covers it.  Taken with no other
+ *	lock of the policy held; nests outside ima_extend_list_mutex and
+ *	@view_lock.
+ * @view_lock: protects @nr_entries, @limit_reported, @gap and the
+ *	writers of @view.  Nests inside @lock and @gap_lock.
  * @view: the policy's entries of the global measurement list, an RCU list
  *	of struct ima_ns_view_entry in the list's order.  Only added to,
  *	under @view_lock; freed with the policy, unlike the entries.
@@ -108,9 +127,11 @@ enum ima_ns_mode {
  *	written under @lock and @view_lock.
  * @limit_reported: a refusal for want of room was audited since
  *	@measure_limit was last written.
- * @view_gap: the policy refused an entry for want of room, and recorded
- *	a gap in its place, a violation of the file, after which it added
- *	no entry: later refusals need no gap of their own.
+ * @gap: where the policy stands on gaps, the violations that take the
+ *	place of the entries it refuses for want of room: an enum
+ *	ima_ns_gap.  Moved to %IMA_NS_GAP_RECORDING and from there to
+ *	%IMA_NS_GAP_RECORDED under @gap_lock; back to %IMA_NS_GAP_NONE
+ *	when a slot is taken again.
  * @nsid: nsfs inode number of the namespace that registered the policy.
  * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
  * @index: the policy's slot in the registry, and its files' i_private.
@@ -148,13 +169,15 @@ struct ima_ns_policy {
 	bool measures;
 	bool counts_trials;
 	atomic64_t log_repeats;
+	/* Serialises the recording of gaps; see the locking rules above. */
+	struct mutex gap_lock;
 	/* Serialises additions to the view; see the locking rules above. */
 	spinlock_t view_lock;
 	struct list_head view;
 	unsigned int nr_entries;
 	unsigned int measure_limit;
 	bool limit_reported;
-	bool view_gap;
+	u8 gap;
 	unsigned int nsid;
 	u64 id;
 	u32 index;

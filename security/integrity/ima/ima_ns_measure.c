@@ -26,7 +26,7 @@ struct ima_ns_view_entry {
 	unsigned long index;
 };
 
-/* ima_ns_view_reserve() found no room: record a gap in the view. */
+/* ima_ns_view_reserve() found no room, and no gap: record one. */
 #define IMA_NS_VIEW_GAP	1
 
 /**
@@ -37,14 +37,16 @@ struct ima_ns_view_entry {
  *
  * A policy with no room records the first entry it refuses as a gap, a
  * violation of the file that says its view is not complete from there
- * on; it records no other until it adds an entry again.  The first
- * refusal after each write of the limit is audited.
+ * on.  Refusals after it are covered by it, until the policy takes a
+ * slot again.  The first refusal after each write of the limit is
+ * audited.
  *
  * Context: Process context.  Takes @policy->view_lock.
  * Return:
  * * 0			- A slot is taken
- * * IMA_NS_VIEW_GAP	- No slot: record the gap, which needs none
- * * -EDQUOT		- No slot, and the gap is recorded
+ * * IMA_NS_VIEW_GAP	- No slot, and no gap covers the refusal yet: see
+ *			  ima_ns_record_gap()
+ * * -EDQUOT		- No slot, and a gap covers the refusal
  */
 static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 			       struct inode *inode, const char *pathname)
@@ -55,11 +57,14 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 	spin_lock(&policy->view_lock);
 	if (policy->nr_entries < READ_ONCE(policy->measure_limit)) {
 		policy->nr_entries++;
+		policy->gap = IMA_NS_GAP_NONE;
 	} else {
 		report = !policy->limit_reported;
 		policy->limit_reported = true;
-		ret = policy->view_gap ? -EDQUOT : IMA_NS_VIEW_GAP;
-		policy->view_gap = true;
+		if (policy->gap != IMA_NS_GAP_RECORDED)
+			ret = IMA_NS_VIEW_GAP;
+		else
+			ret = -EDQUOT;
 	}
 	spin_unlock(&policy->view_lock);
 
@@ -73,9 +78,9 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
 
 /**
  * ima_ns_view_add - put an entry in a policy's view
- * @policy: the policy, with a slot taken by ima_ns_view_reserve()
+ * @policy: the policy, with a slot taken by ima_ns_view_reserve(), or
+ *	recording a gap
  * @node: the view entry, with @qe and @index set
- * @gap: whether the entry is a gap
  *
  * Entries added by concurrent accesses may reach here out of order; the
  * view keeps the order of the global list.
@@ -83,7 +88,7 @@ static int ima_ns_view_reserve(struct ima_ns_policy *policy,
  * Context: Process context.  Takes @policy->view_lock.
  */
 static void ima_ns_view_add(struct ima_ns_policy *policy,
-			    struct ima_ns_view_entry *node, bool gap)
+			    struct ima_ns_view_entry *node)
 {
 	struct ima_ns_view_entry *pos;
 
@@ -92,25 +97,6 @@ static void ima_ns_view_add(struct ima_ns_policy *policy,
 		if (pos->index < node->index)
 			break;
 	list_add_rcu(&node->list, &pos->list);
-	if (!gap)
-		policy->view_gap = false;
-	spin_unlock(&policy->view_lock);
-}
-
-/**
- * ima_ns_view_release - give back what ima_ns_view_reserve() took
- * @policy: the policy
- * @gap: whether it said to record a gap
- *
- * Context: Process context.  Takes @policy->view_lock.
- */
-static void ima_ns_view_release(struct ima_ns_policy *policy, bool gap)
-{
-	spin_lock(&policy->view_lock);
-	if (gap)
-		policy->view_gap = false;
-	else
-		policy->nr_entries--;
 	spin_unlock(&policy->view_lock);
 }
 
@@ -132,6 +118,111 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
 }
 
 /**
+ * ima_ns_add_entry - add an entry to the global list and a policy's view
+ * @policy: the policy, with a slot taken or recording a gap
+ * @entry: the entry, with its PCR set; the list takes it on success
+ * @violation: whether the entry is a violation
+ * @pathname: the file's path, for the audit record
+ * @inode: the file's inode, for the audit record
+ *
+ * A PCR that the TPM fails to extend is audited by
+ * ima_add_template_entry(); the entry is listed all the same.
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * 0		- The entry is in the list and in the view
+ * * -EEXIST	- An identical entry was added meanwhile, by a concurrent
+ *		  access of the same policy, which puts it in the view
+ * * -ENOMEM	- Out of memory
+ */
+static int ima_ns_add_entry(struct ima_ns_policy *policy,
+			    struct ima_template_entry *entry, bool violation,
+			    const char *pathname, struct inode *inode)
+{
+	struct ima_ns_view_entry *node;
+	struct ima_list_pos pos;
+	int err;
+
+	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+	if (!node)
+		return -ENOMEM;
+	err = ima_add_template_entry(entry, violation, "add_template_measure",
+				     inode, pathname, &pos);
+	if (err) {
+		kfree(node);
+		return err;
+	}
+	node->qe = pos.qe;
+	node->index = pos.index;
+	ima_ns_view_add(policy, node);
+	return 0;
+}
+
+/**
+ * ima_ns_record_gap - record the gap that covers a refusal for want of room
+ * @policy: the policy, which refused an entry
+ * @event_data: the refused access, with @event_data->violation set to
+ *	"measure_limit"
+ * @pcr: the PCR the refused entry would have extended, which the gap
+ *	extends instead
+ * @template_desc: the template of the refused entry
+ * @counted: the refused entry was a violation, counted already
+ *
+ * Concurrent refusals wait here until one of them has recorded the gap,
+ * which covers them all.  If it cannot be recorded, the next refusal
+ * tries again.  The gap is audited.
+ *
+ * Context: Process context; may sleep.  Takes @policy->gap_lock.
+ * Return: 0 if a gap covers the refusal, or the -errno of recording it:
+ * -ENOMEM, or another -errno from building the template.
+ */
+static int ima_ns_record_gap(struct ima_ns_policy *policy,
+			     struct ima_event_data *event_data, int pcr,
+			     struct ima_template_desc *template_desc,
+			     bool counted)
+{
+	struct inode *inode = file_inode(event_data->file);
+	struct ima_template_entry *entry;
+	int err;
+
+	mutex_lock(&policy->gap_lock);
+	spin_lock(&policy->view_lock);
+	if (policy->gap == IMA_NS_GAP_RECORDED) {
+		spin_unlock(&policy->view_lock);
+		mutex_unlock(&policy->gap_lock);
+		return 0;
+	}
+	policy->gap = IMA_NS_GAP_RECORDING;
+	spin_unlock(&policy->view_lock);
+
+	if (!counted)
+		atomic_long_inc(&ima_htable.violations);
+	err = ima_alloc_init_template(event_data, &entry, template_desc);
+	if (err)
+		goto out_settle;
+	entry->pcr = pcr;
+	/* A violation is never found listed: only -ENOMEM can fail it. */
+	err = ima_ns_add_entry(policy, entry, true, event_data->filename,
+			       inode);
+	if (err)
+		ima_free_template_entry(entry);
+
+out_settle:
+	spin_lock(&policy->view_lock);
+	/* A slot taken meanwhile ends the gap's reach; keep IMA_NS_GAP_NONE. */
+	if (policy->gap == IMA_NS_GAP_RECORDING)
+		policy->gap = err ? IMA_NS_GAP_NONE : IMA_NS_GAP_RECORDED;
+	spin_unlock(&policy->view_lock);
+	mutex_unlock(&policy->gap_lock);
+
+	integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode,
+				    event_data->filename, "invalid_pcr",
+				    "measure_limit", err, policy->nsid,
+				    policy->id, NULL);
+	return err;
+}
+
+/**
  * ima_ns_measure - add a measurement or a violation for a namespace policy
  * @iint: the inode's integrity cache, with the digest collected unless
  *	@violation is set; a read that IMA could not hash has an all-zero
@@ -144,26 +235,28 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
  * @violation: "ToMToU" or "open_writers" for a violation, else NULL
  *
  * The entry names @policy's namespace in its "mntns" field, goes to the
- * global measurement list and the PCR, and to @policy's view.  An entry
- * with the same template digest and PCR already in the list, which has
- * the same namespace in it, was put in the view when it was added, and
- * takes no room under the limit again.  A policy with no room left
- * records a gap instead, once (see ima_ns_view_reserve()).  Violations
- * and gaps are audited with the namespace.
+ * global measurement list and the PCR, and to @policy's view.  An
+ * identical entry, with the same template digest and PCR, already in the
+ * list was added by @policy, as it names the namespace, and put in its
+ * view then: it is not added again and takes no room under the limit.
+ * A policy with no room left records a gap instead (see
+ * ima_ns_record_gap()).  Violations are audited with the namespace.
  *
  * Context: Process context; may sleep.
  * Return:
- * * 0		- The entry is in the list and in the view
- * * -EDQUOT	- The policy holds as many entries as its limit allows
+ * * 0		- The entry is in the list and in the view, added now or
+ *		  before
+ * * -EDQUOT	- The policy holds as many entries as its limit allows: the
+ *		  access is not measured, whether or not the gap that covers
+ *		  it could be recorded
  * * -ENOMEM	- Out of memory
- * * another -errno from computing the template digest
+ * * another -errno from building the template or computing its digest
  */
 int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		   const char *pathname, struct ima_ns_policy *policy,
 		   int pcr, struct ima_template_desc *template_desc,
 		   const char *violation)
 {
-	static const char op[] = "add_template_measure";
 	struct ima_event_data event_data = {
 		.iint = iint,
 		.file = file,
@@ -173,72 +266,54 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		.mnt_ns_id = policy->id,
 	};
 	struct inode *inode = file_inode(file);
-	struct ima_template_entry *entry = NULL;
-	struct ima_ns_view_entry *node;
-	struct ima_list_pos pos;
-	int err, slot = 0;
+	struct ima_template_entry *entry;
+	int err;
 
 	if (violation)
 		atomic_long_inc(&ima_htable.violations);
 
-	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
-	if (!node) {
-		err = -ENOMEM;
-		goto out;
-	}
 	err = ima_alloc_init_template(&event_data, &entry, template_desc);
 	if (err)
-		goto out_free_node;
+		goto out_audit;
 	if (!violation) {
 		err = ima_calc_field_array_hash(&entry->template_data[0], entry);
-		if (err || ima_template_entry_listed(entry, pcr))
+		if (err) {
+			integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode,
+						    pathname,
+						    "add_template_measure",
+						    "hashing_error", err,
+						    policy->nsid, policy->id,
+						    NULL);
+			goto out_free_entry;
+		}
+		if (ima_template_entry_listed(entry, pcr))
 			goto out_free_entry;
 	}
-	slot = ima_ns_view_reserve(policy, inode, pathname);
-	if (slot < 0) {
-		err = slot;
-		goto out_free_entry;
-	}
-	if (slot == IMA_NS_VIEW_GAP) {
-		/* The gap: a violation of the file, in the entry's place. */
+	err = ima_ns_view_reserve(policy, inode, pathname);
+	if (err) {
 		ima_free_template_entry(entry);
-		if (!violation)
-			atomic_long_inc(&ima_htable.violations);
-		event_data.violation = "measure_limit";
-		err = ima_alloc_init_template(&event_data, &entry,
-					      template_desc);
-		if (err)
-			goto out_release;
+		if (err == IMA_NS_VIEW_GAP) {
+			event_data.violation = "measure_limit";
+			ima_ns_record_gap(policy, &event_data, pcr,
+					  template_desc, !!violation);
+		}
+		err = -EDQUOT;
+		goto out_audit;
 	}
 	entry->pcr = pcr;
-	err = ima_add_template_entry(entry, !!event_data.violation, op, inode,
-				     pathname, &pos);
-	if (err) {
-		/* -EEXIST: another access added the same entry meanwhile. */
-		if (err == -EEXIST)
-			err = 0;
-		goto out_release;
-	}
-	node->qe = pos.qe;
-	node->index = pos.index;
-	ima_ns_view_add(policy, node, slot == IMA_NS_VIEW_GAP);
-	goto out;
+	err = ima_ns_add_entry(policy, entry, !!violation, pathname, inode);
+	if (!err)
+		goto out_audit;
+	/* Give the slot back. */
+	spin_lock(&policy->view_lock);
+	policy->nr_entries--;
+	spin_unlock(&policy->view_lock);
 
-out_release:
-	ima_ns_view_release(policy, slot == IMA_NS_VIEW_GAP);
 out_free_entry:
-	/* NULL if ima_alloc_init_template() failed. */
-	if (entry)
-		ima_free_template_entry(entry);
-out_free_node:
-	kfree(node);
-out:
-	if (slot == IMA_NS_VIEW_GAP) {
-		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
-					    "invalid_pcr", "measure_limit", err,
-					    policy->nsid, policy->id, NULL);
-		err = -EDQUOT;
-	}
+	ima_free_template_entry(entry);
+	if (err == -EEXIST)
+		err = 0;
+out_audit:
 	if (violation)
 		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,
 					    "invalid_pcr", violation, err,

@@ -67,6 +67,7 @@ struct ima_ns_policy *ima_ns_policy_alloc(void)
 	INIT_LIST_HEAD(&policy->rules);
 	INIT_LIST_HEAD(&policy->staged);
 	mutex_init(&policy->lock);
+	mutex_init(&policy->gap_lock);
 	spin_lock_init(&policy->view_lock);
 	INIT_LIST_HEAD(&policy->view);
 	policy->measure_limit = IMA_NS_DEFAULT_MEASURE_LIMIT;

@@ -386,7 +386,7 @@ static int ima_ns_report_kinds(const struct ima_ns_trial *trial,
  * open_writers violation for a reader while the file is open for write.
  * A reader is noted for the ToMToU violation of the next writer.  A read
  * that IMA could not hash is measured with an all-zero digest each time,
- * as the global policy does: an entry with the same name is added once.
+ * as the global policy does: an identical entry is added once.
  *
  * Context: Process context, with @iint->mutex held; may sleep.
  * Return: 0, or -EDQUOT if the policy is in enforce mode and its entries
@@ -411,11 +411,6 @@ static int ima_ns_measure_access(struct ima_iint_cache *iint,
 			    NULL, NULL);
 	rcu_read_unlock();
 
-	if (access->unhashed) {
-		err = ima_ns_measure(iint, file, pathname, policy, pcr,
-				     template_desc, NULL);
-		goto out;
-	}
 	if (!(file->f_mode & FMODE_WRITE)) {
 		if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_READER))
 			set_bit(IMA_NS_MAY_EMIT_TOMTOU, &iint->atomic_flags);
@@ -427,14 +422,18 @@ static int ima_ns_measure_access(struct ima_iint_cache *iint,
 				   "open_writers") == -ENOMEM)
 			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_WRITERS);
 	}
-	if (ima_ns_first_report(iint, policy, IMA_NS_REPORTED_MEASURE)) {
+	if (access->unhashed) {
+		/* No content to remember it by: measured each time. */
+		err = ima_ns_measure(iint, file, pathname, policy, pcr,
+				     template_desc, NULL);
+	} else if (ima_ns_first_report(iint, policy,
+				       IMA_NS_REPORTED_MEASURE)) {
 		err = ima_ns_measure(iint, file, pathname, policy, pcr,
 				     template_desc, NULL);
 		/* Not added: a later access tries again. */
 		if (err)
 			ima_ns_unreport(iint, policy, IMA_NS_REPORTED_MEASURE);
 	}
-out:
 	if (err == -EDQUOT && READ_ONCE(policy->mode) == IMA_NS_ENFORCE)
 		return err;
 	return 0;

@@ -1372,6 +1372,84 @@ TEST_F(fs, measure_limit_gap_recorded_once)
 	close(kmsg);
 }
 
+#define RACE_PROCS	4
+#define RACE_FILES	6
+#define RACE_LIMIT	4
+
+/* A violation's ascii line: the template hash is all zero. */
+static bool is_violation_line(const char *line)
+{
+	return strstr(line, " 0000000000000000000000000000000000000000 ");
+}
+
+/*
+ * Readers that reach the limit together: as many entries as the limit
+ * allows, one gap for all of the refusals, and every other read refused.
+ * Each child reads files of its own, at the same time as the others.
+ */
+TEST_F(fs, measure_limit_concurrent_refusals_one_gap)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	char f[RACE_PROCS][RACE_FILES][128], name[16], content[32], limit[8];
+	int p, i, gate[2], status, ok = 0, refused = 0, gaps = 0;
+	pid_t pid[RACE_PROCS];
+	struct view v;
+
+	for (p = 0; p < RACE_PROCS; p++) {
+		for (i = 0; i < RACE_FILES; i++) {
+			snprintf(name, sizeof(name), "r%d-%d", p, i);
+			snprintf(content, sizeof(content), "race %d %d\n", p, i);
+			make_test_file(_metadata, self, name, content, OWNER_M,
+				       f[p][i], sizeof(f[p][i]));
+		}
+	}
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	snprintf(limit, sizeof(limit), "%d", RACE_LIMIT);
+	assert_set_limit(_metadata, who.id, limit);
+	ASSERT_EQ(0, pipe(gate));
+	for (p = 0; p < RACE_PROCS; p++) {
+		pid[p] = fork();
+		ASSERT_LE(0, pid[p]);
+		if (pid[p] == 0) {
+			int n_ok = 0, n_refused = 0, err;
+			char c;
+
+			close(gate[1]);
+			if (read(gate[0], &c, 1) != 0)
+				_exit(255);
+			for (i = 0; i < RACE_FILES; i++) {
+				err = try_open(f[p][i]);
+				if (!err)
+					n_ok++;
+				else if (err == -EDQUOT)
+					n_refused++;
+				else
+					_exit(255);
+			}
+			/* At most 6 of each: 7 * 6 + 6 < 255. */
+			_exit(n_ok + 7 * n_refused);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);	/* All children start reading now. */
+	for (p = 0; p < RACE_PROCS; p++) {
+		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_NE(255, WEXITSTATUS(status));
+		ok += WEXITSTATUS(status) % 7;
+		refused += WEXITSTATUS(status) / 7;
+	}
+	EXPECT_EQ(RACE_LIMIT, ok);
+	EXPECT_EQ(RACE_PROCS * RACE_FILES - RACE_LIMIT, refused);
+
+	load_view(_metadata, &who, &v);
+	for (i = 0; i < v.l.n; i++)
+		gaps += is_violation_line(v.l.line[i]);
+	EXPECT_EQ(RACE_LIMIT + 1, v.l.n);
+	EXPECT_EQ(1, gaps);
+	free_view(&v);
+}
+
 /*
  * In log mode the limit does not deny: no measurement is added, only the
  * gap, once reported.
@@ -1607,6 +1685,57 @@ TEST_F(fs, o_direct_read_measured_unhashed)
 	w.unhashed = false;
 	expect_nth(_metadata, &v.l, 1, &w);
 	free_view(&v);
+}
+
+/*
+ * A reader with O_DIRECT is a reader all the same: noted for the ToMToU
+ * violation of the next writer, and one that open_writers is recorded
+ * for while the file is open for write.
+ */
+TEST_F(fs, o_direct_reader_violations)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, self->file, NULL, who, true };
+	char last[2048] = "";
+	int fd, wfd, kmsg, kmsg2;
+	struct view v;
+
+	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
+		       sizeof(self->file));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	fd = open(self->file, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0 && errno == EINVAL)
+		SKIP(return, "%s: no O_DIRECT", variant->name);
+	ASSERT_LE(0, fd);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	kmsg2 = kmsg_open();
+	ASSERT_LE(0, kmsg2);
+	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
+	close(fd);
+
+	wfd = open(self->file, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, wfd);
+	fd = open(self->file, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	close(fd);
+	close(wfd);
+
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(3, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.unhashed = false;
+	expect_nth(_metadata, &v.l, 1, &w);
+	expect_nth(_metadata, &v.l, 2, &w);
+	free_view(&v);
+	EXPECT_EQ(1, count_violation_records(kmsg, "ToMToU", self->file,
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	EXPECT_EQ(1, count_violation_records(kmsg2, "open_writers",
+					     self->file, RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	close(kmsg2);
+	close(kmsg);
 }
 
 /*
