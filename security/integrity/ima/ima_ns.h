@@ -114,8 +114,8 @@ enum ima_ns_gap {
  *	of @mode; shown and reset by that write.
  * @gap_lock: serialises the recording of gaps, so that no refusal for
  *	want of room returns before a gap covers it.  Taken with no other
- *	lock of the policy held; nests outside ima_extend_list_mutex and
- *	@view_lock.
+ *	lock of the policy held, inside the inode's &ima_iint_cache.mutex;
+ *	nests outside ima_extend_list_mutex and @view_lock.
  * @view_lock: protects @nr_entries, @limit_reported, @gap and the
  *	writers of @view.  Nests inside @lock and @gap_lock.
  * @view: the policy's entries of the global measurement list, an RCU list
@@ -130,8 +130,9 @@ enum ima_ns_gap {
  * @gap: where the policy stands on gaps, the violations that take the
  *	place of the entries it refuses for want of room: an enum
  *	ima_ns_gap.  Moved to %IMA_NS_GAP_RECORDING and from there to
- *	%IMA_NS_GAP_RECORDED under @gap_lock; back to %IMA_NS_GAP_NONE
- *	when a slot is taken again.
+ *	%IMA_NS_GAP_RECORDED under @gap_lock, or back to %IMA_NS_GAP_NONE
+ *	if the gap could not be recorded; to %IMA_NS_GAP_NONE when a slot
+ *	is taken.
  * @nsid: nsfs inode number of the namespace that registered the policy.
  * @id: 64-bit id of that namespace; never reused, names "mntns:<id>".
  * @index: the policy's slot in the registry, and its files' i_private.

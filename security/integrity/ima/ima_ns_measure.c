@@ -5,6 +5,7 @@
 
 #include <linux/audit.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -121,6 +122,8 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
  * ima_ns_add_entry - add an entry to the global list and a policy's view
  * @policy: the policy, with a slot taken or recording a gap
  * @entry: the entry, with its PCR set; the list takes it on success
+ * @node: the view entry to put it in the view with; the view takes it on
+ *	success
  * @violation: whether the entry is a violation
  * @pathname: the file's path, for the audit record
  * @inode: the file's inode, for the audit record
@@ -136,22 +139,17 @@ void ima_ns_view_free(struct ima_ns_policy *policy)
  * * -ENOMEM	- Out of memory
  */
 static int ima_ns_add_entry(struct ima_ns_policy *policy,
-			    struct ima_template_entry *entry, bool violation,
+			    struct ima_template_entry *entry,
+			    struct ima_ns_view_entry *node, bool violation,
 			    const char *pathname, struct inode *inode)
 {
-	struct ima_ns_view_entry *node;
 	struct ima_list_pos pos;
 	int err;
 
-	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
-	if (!node)
-		return -ENOMEM;
 	err = ima_add_template_entry(entry, violation, "add_template_measure",
 				     inode, pathname, &pos);
-	if (err) {
-		kfree(node);
+	if (err)
 		return err;
-	}
 	node->qe = pos.qe;
 	node->index = pos.index;
 	ima_ns_view_add(policy, node);
@@ -183,6 +181,7 @@ static int ima_ns_record_gap(struct ima_ns_policy *policy,
 {
 	struct inode *inode = file_inode(event_data->file);
 	struct ima_template_entry *entry;
+	struct ima_ns_view_entry *node;
 	int err;
 
 	mutex_lock(&policy->gap_lock);
@@ -197,16 +196,24 @@ static int ima_ns_record_gap(struct ima_ns_policy *policy,
 
 	if (!counted)
 		atomic_long_inc(&ima_htable.violations);
+	/* Not charged to the namespace: gaps are few, and must be kept. */
+	node = kmalloc(sizeof(*node), GFP_KERNEL);
+	if (!node) {
+		err = -ENOMEM;
+		goto out_settle;
+	}
 	err = ima_alloc_init_template(event_data, &entry, template_desc);
 	if (err)
-		goto out_settle;
+		goto out_free_node;
 	entry->pcr = pcr;
 	/* A violation is never found listed: only -ENOMEM can fail it. */
-	err = ima_ns_add_entry(policy, entry, true, event_data->filename,
-			       inode);
-	if (err)
-		ima_free_template_entry(entry);
-
+	err = ima_ns_add_entry(policy, entry, node, true,
+			       event_data->filename, inode);
+	if (!err)
+		goto out_settle;
+	ima_free_template_entry(entry);
+out_free_node:
+	kfree(node);
 out_settle:
 	spin_lock(&policy->view_lock);
 	/* A slot taken meanwhile ends the gap's reach; keep IMA_NS_GAP_NONE. */
@@ -242,7 +249,9 @@ out_settle:
  * A policy with no room left records a gap instead (see
  * ima_ns_record_gap()).  Violations are audited with the namespace.
  *
- * Context: Process context; may sleep.
+ * Context: Process context, with the inode's &ima_iint_cache.mutex held;
+ * may sleep.  Takes @policy->view_lock, and @policy->gap_lock at the
+ * limit, where it may wait for another task's recording of the gap.
  * Return:
  * * 0		- The entry is in the list and in the view, added now or
  *		  before
@@ -267,14 +276,22 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 	};
 	struct inode *inode = file_inode(file);
 	struct ima_template_entry *entry;
+	struct ima_ns_view_entry *node;
 	int err;
 
+	lockdep_assert_held(&iint->mutex);
 	if (violation)
 		atomic_long_inc(&ima_htable.violations);
 
+	/* Before the slot: a slot taken is given back only with an entry. */
+	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+	if (!node) {
+		err = -ENOMEM;
+		goto out_audit;
+	}
 	err = ima_alloc_init_template(&event_data, &entry, template_desc);
 	if (err)
-		goto out_audit;
+		goto out_free_node;
 	if (!violation) {
 		err = ima_calc_field_array_hash(&entry->template_data[0], entry);
 		if (err) {
@@ -292,6 +309,7 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 	err = ima_ns_view_reserve(policy, inode, pathname);
 	if (err) {
 		ima_free_template_entry(entry);
+		kfree(node);
 		if (err == IMA_NS_VIEW_GAP) {
 			event_data.violation = "measure_limit";
 			ima_ns_record_gap(policy, &event_data, pcr,
@@ -301,7 +319,8 @@ int ima_ns_measure(struct ima_iint_cache *iint, struct file *file,
 		goto out_audit;
 	}
 	entry->pcr = pcr;
-	err = ima_ns_add_entry(policy, entry, !!violation, pathname, inode);
+	err = ima_ns_add_entry(policy, entry, node, !!violation, pathname,
+			       inode);
 	if (!err)
 		goto out_audit;
 	/* Give the slot back. */
@@ -313,6 +332,8 @@ out_free_entry:
 	ima_free_template_entry(entry);
 	if (err == -EEXIST)
 		err = 0;
+out_free_node:
+	kfree(node);
 out_audit:
 	if (violation)
 		integrity_audit_ns_file_msg(AUDIT_INTEGRITY_PCR, inode, pathname,

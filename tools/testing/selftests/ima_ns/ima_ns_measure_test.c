@@ -1372,6 +1372,67 @@ TEST_F(fs, measure_limit_gap_recorded_once)
 	close(kmsg);
 }
 
+/* The global "violations" count. */
+static long violation_count(struct __test_metadata *_metadata)
+{
+	char buf[32];
+	ssize_t n;
+
+	n = read_file(IMA_DIR "/violations", buf, sizeof(buf));
+	EXPECT_LT(0, n);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/*
+ * A violation can be the first entry refused: it becomes the gap, one
+ * violation and not two, and covers the measurements refused after it.
+ */
+TEST_F(fs, measure_limit_gap_from_violation)
+{
+	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
+	struct want w = { "ima-ns", PCR_DEFAULT, NULL, CONTENT_A, who };
+	char f[2][128], last[2048] = "";
+	long vio;
+	int fd, g, kmsg;
+	struct view v;
+
+	make_test_file(_metadata, self, "f0", CONTENT_A, OWNER_M, f[0],
+		       sizeof(f[0]));
+	make_test_file(_metadata, self, "f1", CONTENT_B, OWNER_M, f[1],
+		       sizeof(f[1]));
+	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	assert_set_limit(_metadata, who.id, "1");
+	fd = open(f[0], O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	g = global_count(_metadata);
+	vio = violation_count(_metadata);
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+
+	/* The ToMToU violation finds no room: the gap takes its place. */
+	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, f[0]));
+	close(fd);
+	EXPECT_EQ(vio + 1, violation_count(_metadata));
+	expect_open(_metadata, f[1], -EDQUOT);
+	EXPECT_EQ(g + 1, global_count(_metadata));
+	EXPECT_EQ(vio + 1, violation_count(_metadata));
+	EXPECT_EQ(1, count_violation_records(kmsg, "measure_limit", f[0],
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	EXPECT_TRUE(kmsg_has_field(last, "res=1")) {
+		TH_LOG("the gap not recorded: %s", last);
+	}
+
+	load_view(_metadata, &who, &v);
+	ASSERT_EQ(2, v.l.n);
+	w.path = f[0];
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.content = NULL;
+	expect_nth(_metadata, &v.l, 1, &w);
+	free_view(&v);
+	close(kmsg);
+}
+
 #define RACE_PROCS	4
 #define RACE_FILES	6
 #define RACE_LIMIT	4
@@ -1382,15 +1443,34 @@ static bool is_violation_line(const char *line)
 	return strstr(line, " 0000000000000000000000000000000000000000 ");
 }
 
+/* For a child: does the view at @path hold a violation yet? */
+static bool view_has_violation(const char *path)
+{
+	bool found = false;
+	char *text, *line;
+	ssize_t len;
+
+	len = read_whole(path, &text);
+	if (len < 0)
+		return false;
+	for (line = strtok(text, "\n"); line && !found;
+	     line = strtok(NULL, "\n"))
+		found = is_violation_line(line);
+	free(text);
+	return found;
+}
+
 /*
  * Readers that reach the limit together: as many entries as the limit
- * allows, one gap for all of the refusals, and every other read refused.
- * Each child reads files of its own, at the same time as the others.
+ * allows, one gap for all of the refusals, and every other read refused;
+ * no refusal returns before the gap is in the view.  Each child reads
+ * files of its own, at the same time as the others.
  */
 TEST_F(fs, measure_limit_concurrent_refusals_one_gap)
 {
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
 	char f[RACE_PROCS][RACE_FILES][128], name[16], content[32], limit[8];
+	char ascii[128];
 	int p, i, gate[2], status, ok = 0, refused = 0, gaps = 0;
 	pid_t pid[RACE_PROCS];
 	struct view v;
@@ -1404,6 +1484,7 @@ TEST_F(fs, measure_limit_concurrent_refusals_one_gap)
 		}
 	}
 	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
+	ns_path(who.id, "ascii_runtime_measurements", ascii, sizeof(ascii));
 	snprintf(limit, sizeof(limit), "%d", RACE_LIMIT);
 	assert_set_limit(_metadata, who.id, limit);
 	ASSERT_EQ(0, pipe(gate));
@@ -1421,10 +1502,11 @@ TEST_F(fs, measure_limit_concurrent_refusals_one_gap)
 				err = try_open(f[p][i]);
 				if (!err)
 					n_ok++;
-				else if (err == -EDQUOT)
-					n_refused++;
-				else
+				else if (err != -EDQUOT)
 					_exit(255);
+				else if (!n_refused++ &&
+					 !view_has_violation(ascii))
+					_exit(254);
 			}
 			/* At most 6 of each: 7 * 6 + 6 < 255. */
 			_exit(n_ok + 7 * n_refused);
@@ -1436,6 +1518,9 @@ TEST_F(fs, measure_limit_concurrent_refusals_one_gap)
 		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
 		ASSERT_TRUE(WIFEXITED(status));
 		ASSERT_NE(255, WEXITSTATUS(status));
+		ASSERT_NE(254, WEXITSTATUS(status)) {
+			TH_LOG("a refusal returned before the gap was listed");
+		}
 		ok += WEXITSTATUS(status) % 7;
 		refused += WEXITSTATUS(status) / 7;
 	}
