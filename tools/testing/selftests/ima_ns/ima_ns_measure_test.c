@@ -531,6 +531,27 @@ static void expect_nth(struct __test_metadata *_metadata,
 	expect_entry(_metadata, l->line[i], &l->rec[i], w);
 }
 
+/*
+ * Expects the view of @who to hold @n entries: @w, then @n - 1
+ * violations of @w's file.
+ */
+static void expect_view_then_violations(struct __test_metadata *_metadata,
+					const struct ident *who,
+					struct want w, int n)
+{
+	struct view v;
+	int i;
+
+	load_view(_metadata, who, &v);
+	ASSERT_EQ(n, v.l.n);
+	expect_nth(_metadata, &v.l, 0, &w);
+	w.content = NULL;
+	w.unhashed = false;
+	for (i = 1; i < n; i++)
+		expect_nth(_metadata, &v.l, i, &w);
+	free_view(&v);
+}
+
 /* --- Audit records ----------------------------------------------------------- */
 
 /* Fields "mnt_ns=<nsid>" and "mnt_ns_id=<id>" of @who, in @ns and @id. */
@@ -1669,7 +1690,6 @@ TEST_F(fs, violation_tomtou)
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
 	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
 	char last[2048] = "";
-	struct view v;
 	int fd, kmsg;
 
 	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
@@ -1682,12 +1702,7 @@ TEST_F(fs, violation_tomtou)
 	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
 	close(fd);
 
-	load_view(_metadata, &who, &v);
-	ASSERT_EQ(2, v.l.n);
-	expect_nth(_metadata, &v.l, 0, &w);
-	w.content = NULL;
-	expect_nth(_metadata, &v.l, 1, &w);
-	free_view(&v);
+	expect_view_then_violations(_metadata, &who, w, 2);
 	EXPECT_EQ(1, count_violation_records(kmsg, "ToMToU", self->file,
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
@@ -1705,7 +1720,6 @@ TEST_F(fs, violation_tomtou_each_round)
 	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
 	char last[2048] = "";
 	int fd, kmsg, round;
-	struct view v;
 
 	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
 		       sizeof(self->file));
@@ -1720,13 +1734,7 @@ TEST_F(fs, violation_tomtou_each_round)
 		close(fd);
 	}
 
-	load_view(_metadata, &who, &v);
-	ASSERT_EQ(3, v.l.n);
-	expect_nth(_metadata, &v.l, 0, &w);
-	w.content = NULL;
-	expect_nth(_metadata, &v.l, 1, &w);
-	expect_nth(_metadata, &v.l, 2, &w);
-	free_view(&v);
+	expect_view_then_violations(_metadata, &who, w, 3);
 	EXPECT_EQ(2, count_violation_records(kmsg, "ToMToU", self->file,
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
@@ -1783,7 +1791,6 @@ TEST_F(fs, o_direct_reader_violations)
 	struct want w = { "ima-ns", PCR_DEFAULT, self->file, NULL, who, true };
 	char last[2048] = "";
 	int fd, wfd, kmsg, kmsg2;
-	struct view v;
 
 	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
 		       sizeof(self->file));
@@ -1806,13 +1813,7 @@ TEST_F(fs, o_direct_reader_violations)
 	close(fd);
 	close(wfd);
 
-	load_view(_metadata, &who, &v);
-	ASSERT_EQ(3, v.l.n);
-	expect_nth(_metadata, &v.l, 0, &w);
-	w.unhashed = false;
-	expect_nth(_metadata, &v.l, 1, &w);
-	expect_nth(_metadata, &v.l, 2, &w);
-	free_view(&v);
+	expect_view_then_violations(_metadata, &who, w, 3);
 	EXPECT_EQ(1, count_violation_records(kmsg, "ToMToU", self->file,
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
@@ -1836,7 +1837,6 @@ TEST_F(fs, violation_tomtou_refused_writers)
 	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
 	char rules[512], last[2048] = "";
 	int fd, kmsg, round;
-	struct view v;
 
 	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
 		       sizeof(self->file));
@@ -1856,13 +1856,7 @@ TEST_F(fs, violation_tomtou_refused_writers)
 		close(fd);
 	}
 
-	load_view(_metadata, &who, &v);
-	ASSERT_EQ(3, v.l.n);
-	expect_nth(_metadata, &v.l, 0, &w);
-	w.content = NULL;
-	expect_nth(_metadata, &v.l, 1, &w);
-	expect_nth(_metadata, &v.l, 2, &w);
-	free_view(&v);
+	expect_view_then_violations(_metadata, &who, w, 3);
 	EXPECT_EQ(2, count_violation_records(kmsg, "ToMToU", self->file,
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
