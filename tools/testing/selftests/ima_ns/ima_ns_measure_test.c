@@ -599,6 +599,20 @@ static int count_violation_records(int kmsg, const char *cause,
 				size);
 }
 
+/* Expects one audit record on @kmsg of a gap recorded for @path. */
+static void expect_gap_record(struct __test_metadata *_metadata, int kmsg,
+			      const char *path)
+{
+	char last[2048] = "";
+
+	EXPECT_EQ(1, count_violation_records(kmsg, "measure_limit", path,
+					     RECORD_WAIT_MS, last,
+					     sizeof(last)));
+	EXPECT_TRUE(kmsg_has_field(last, "res=1")) {
+		TH_LOG("the gap not recorded: %s", last);
+	}
+}
+
 /* --- Policies, files and namespaces ------------------------------------------- */
 
 /*
@@ -1352,12 +1366,7 @@ TEST_F(fs, measure_limit_gap_recorded_once)
 	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, f[0]));
 	close(fd);
 	EXPECT_EQ(g + 1, global_count(_metadata));
-	EXPECT_EQ(1, count_violation_records(kmsg, "measure_limit", f[1],
-					     RECORD_WAIT_MS, last,
-					     sizeof(last)));
-	EXPECT_TRUE(kmsg_has_field(last, "res=1")) {
-		TH_LOG("the gap not recorded: %s", last);
-	}
+	expect_gap_record(_metadata, kmsg, f[1]);
 	EXPECT_EQ(1, count_violation_records(kmsg2, "ToMToU", f[0],
 					     RECORD_WAIT_MS, last,
 					     sizeof(last)));
@@ -1412,7 +1421,7 @@ TEST_F(fs, measure_limit_gap_from_violation)
 {
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
 	struct want w = { "ima-ns", PCR_DEFAULT, NULL, CONTENT_A, who };
-	char f[2][128], last[2048] = "";
+	char f[2][128];
 	long vio;
 	int fd, g, kmsg;
 	struct view v;
@@ -1437,12 +1446,7 @@ TEST_F(fs, measure_limit_gap_from_violation)
 	expect_open(_metadata, f[1], -EDQUOT);
 	EXPECT_EQ(g + 1, global_count(_metadata));
 	EXPECT_EQ(vio + 1, violation_count(_metadata));
-	EXPECT_EQ(1, count_violation_records(kmsg, "measure_limit", f[0],
-					     RECORD_WAIT_MS, last,
-					     sizeof(last)));
-	EXPECT_TRUE(kmsg_has_field(last, "res=1")) {
-		TH_LOG("the gap not recorded: %s", last);
-	}
+	expect_gap_record(_metadata, kmsg, f[0]);
 
 	load_view(_metadata, &who, &v);
 	ASSERT_EQ(2, v.l.n);
@@ -1685,36 +1689,15 @@ TEST_F(fs, violation_open_writers_each_episode)
 	close(kmsg);
 }
 
-TEST_F(fs, violation_tomtou)
-{
-	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
-	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
-	char last[2048] = "";
-	int fd, kmsg;
-
-	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
-		       sizeof(self->file));
-	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
-	fd = open(self->file, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	kmsg = kmsg_open();
-	ASSERT_LE(0, kmsg);
-	EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
-	close(fd);
-
-	expect_view_then_violations(_metadata, &who, w, 2);
-	EXPECT_EQ(1, count_violation_records(kmsg, "ToMToU", self->file,
-					     RECORD_WAIT_MS, last,
-					     sizeof(last)));
-	close(kmsg);
-}
-
 /*
- * Each reader that the policy measures is noted for the next writer, the
- * one after a ToMToU violation too, although its access is otherwise the
- * common one with nothing to report: two rounds, two violations.
+ * The host opens for write, @rounds times, a file that the namespace
+ * holds open for read each time: one ToMToU violation per round.  With
+ * @measured_first, the namespace read it once before, so that each
+ * reader's access is the common one with nothing else to report.
  */
-TEST_F(fs, violation_tomtou_each_round)
+static void expect_tomtou_rounds(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(fs) * self, int rounds,
+				 bool measured_first)
 {
 	struct ident who = test_ident(_metadata, self->nsid, self->ns_fd);
 	struct want w = { "ima-ns", PCR_DEFAULT, self->file, CONTENT_A, who };
@@ -1724,21 +1707,37 @@ TEST_F(fs, violation_tomtou_each_round)
 	make_test_file(_metadata, self, "file", CONTENT_A, OWNER_M, self->file,
 		       sizeof(self->file));
 	assert_load(_metadata, self->nsid, measure_rule(self, "", OWNER_M));
-	expect_open(_metadata, self->file, 0);
+	if (measured_first)
+		expect_open(_metadata, self->file, 0);
 	kmsg = kmsg_open();
 	ASSERT_LE(0, kmsg);
-	for (round = 0; round < 2; round++) {
+	for (round = 0; round < rounds; round++) {
 		fd = open(self->file, O_RDONLY | O_CLOEXEC);
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, as_host(self->host_ns, open_for_write, self->file));
 		close(fd);
 	}
 
-	expect_view_then_violations(_metadata, &who, w, 3);
-	EXPECT_EQ(2, count_violation_records(kmsg, "ToMToU", self->file,
-					     RECORD_WAIT_MS, last,
-					     sizeof(last)));
+	expect_view_then_violations(_metadata, &who, w, 1 + rounds);
+	EXPECT_EQ(rounds, count_violation_records(kmsg, "ToMToU", self->file,
+						  RECORD_WAIT_MS, last,
+						  sizeof(last)));
 	close(kmsg);
+}
+
+TEST_F(fs, violation_tomtou)
+{
+	expect_tomtou_rounds(_metadata, self, 1, false);
+}
+
+/*
+ * Each reader that the policy measures is noted for the next writer, the
+ * one after a ToMToU violation too, although its access is otherwise the
+ * common one with nothing to report: two rounds, two violations.
+ */
+TEST_F(fs, violation_tomtou_each_round)
+{
+	expect_tomtou_rounds(_metadata, self, 2, true);
 }
 
 /*
